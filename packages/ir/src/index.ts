@@ -1,0 +1,3 @@
+export * from './schema.js';
+export * from './graph.js';
+export * from './models.js';
