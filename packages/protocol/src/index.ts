@@ -1,1 +1,5 @@
-export {};
+export * from './errors.js';
+export * from './ovs-url.js';
+export * from './chat.js';
+export * from './models.js';
+export * from './streams.js';
