@@ -19,3 +19,8 @@ export interface Diagnostic {
   /** Other places that matter, e.g. the first declaration of a duplicate. */
   readonly related?: readonly RelatedInformation[];
 }
+
+/** In reading order: by start offset, then end; the sort is stable, so earlier reports win ties. */
+export function sortDiagnostics<T extends Diagnostic>(diagnostics: readonly T[]): T[] {
+  return [...diagnostics].sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+}

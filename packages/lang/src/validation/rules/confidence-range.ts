@@ -1,0 +1,20 @@
+import type { ValidationRule } from '../context.js';
+import { rulesOf } from '../walk.js';
+
+export const confidenceRange: ValidationRule = {
+  code: 'OVS1009',
+  name: 'confidence-range',
+  description: 'A confidence threshold (`above X`) must lie between 0 and 1.',
+  check({ symbols, report }) {
+    for (const { rule } of rulesOf(symbols.watches)) {
+      const above = rule.above;
+      if (!above || (above.value >= 0 && above.value <= 1)) continue;
+      const asFraction = above.value > 1 && above.value <= 100 ? above.value / 100 : undefined;
+      report({
+        range: above.range,
+        message: `the confidence threshold ${above.raw} is outside 0..1`,
+        hint: asFraction !== undefined ? `for ${above.raw}%, write "above ${asFraction}"` : 'e.g. "above 0.8"',
+      });
+    }
+  },
+};

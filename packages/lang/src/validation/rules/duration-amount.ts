@@ -1,0 +1,25 @@
+import type { ValidationRule } from '../context.js';
+import { correctedDuration, DURATION_UNITS } from '../duration.js';
+import { durationsOf } from '../walk.js';
+
+export const durationAmount: ValidationRule = {
+  code: 'OVS1006',
+  name: 'duration-amount',
+  description: 'A duration is not a whole, non-negative number of its unit (write 1500ms, not 1.5s).',
+  check({ document, symbols, report }) {
+    for (const duration of durationsOf(document, symbols.watches)) {
+      // A missing or unknown unit is its own problem; one report per duration is enough.
+      if (duration.unit === null || !(duration.unit in DURATION_UNITS)) continue;
+      if (duration.amount < 0) {
+        report({ range: duration.range, message: `a duration cannot be negative: "${duration.raw}"`, hint: 'write a length of time, e.g. "30s"' });
+      } else if (!Number.isInteger(duration.amount)) {
+        const corrected = correctedDuration(duration.amount, duration.unit);
+        report({
+          range: duration.range,
+          message: `a duration must be a whole number of its unit: "${duration.raw}"`,
+          hint: corrected ? `write "${corrected}"` : 'use a smaller unit, down to whole milliseconds (ms)',
+        });
+      }
+    }
+  },
+};
