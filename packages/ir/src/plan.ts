@@ -1,0 +1,338 @@
+/**
+ * `ovs plan`: what a compiled pipeline costs before it runs — calls, frames and estimated
+ * visual tokens per model, per hour and per day, in two cases:
+ *
+ * - idle:  no event ever fires; only the watches' own calls (every period, every model).
+ * - worst: every trigger fires as often as its cooldown allows (at most once per tick of its
+ *          watch, since a trigger is evaluated once per answer) and every escalation confirms,
+ *          so each firing runs its whole action chain.
+ *
+ * Budgets (`limit [MODEL] calls|tokens N per ...`) then cap either case. Pure functions over
+ * the IR; the formulas are documented in docs/cli.md.
+ */
+import { indexGraph } from './graph.js';
+import type { GraphIndex } from './graph.js';
+import type { Budget, ModelNode, PipelineIr, SourceLoc, View, WatchNode } from './schema.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const MINUTES_PER_DAY = 24 * 60;
+
+export interface Resolution {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Stream resolution assumed when the caller gives none. */
+export const DEFAULT_RESOLUTION: Resolution = Object.freeze({ width: 1280, height: 720 });
+
+/** Gemma 4's per-image budgets; 256 is what the hosted service uses when none is given. */
+export const GEMMA_IMAGE_TOKEN_BUDGETS: readonly number[] = Object.freeze([70, 140, 280, 560, 1120]);
+export const GEMMA_DEFAULT_IMAGE_TOKENS = 256;
+
+/**
+ * Frames one call sends: a `frame` view sends one frame per stream; a `window` view sends
+ * every frame from `beforeMs` before the anchor to `afterMs` after it at `maxFps`, both ends
+ * included: floor(seconds x maxFps) + 1 per stream.
+ */
+export function framesPerCall(view: View, streamCount = 1): number {
+  if (view.kind === 'frame') return streamCount;
+  // Whole milliseconds times fps, divided once: keeps 0.7s x 10 fps at exactly 7.
+  const perStream = Math.floor(((view.beforeMs + view.afterMs) * view.maxFps) / 1000 + 1e-9) + 1;
+  return perStream * streamCount;
+}
+
+/** How many visual tokens a model spends on one frame, and why. */
+export interface TokenEstimate {
+  readonly family: 'qwen' | 'gemma' | 'builtin' | 'unknown';
+  /** Null when the model is unknown: its frames are counted, its tokens are not. */
+  readonly tokensPerFrame: number | null;
+  /** The rule that gave the figure, for people: `ceil(1280x720 / 2048)`. */
+  readonly rule: string;
+}
+
+/**
+ * Visual tokens per frame, by model family:
+ * - Qwen-VL (`Qwen/...` or any id containing `qwen`): ceil(width x height / 2048).
+ * - Gemma 4 (`google/gemma-...` or any id containing `gemma`): the model's `image_tokens`
+ *   parameter if set (70/140/280/560/1120), else 256.
+ * - `builtin/...`: runs locally, 0 billed tokens.
+ * - anything else: unknown.
+ */
+export function visualTokensPerFrame(model: Pick<ModelNode, 'model' | 'params'>, resolution: Resolution = DEFAULT_RESOLUTION): TokenEstimate {
+  const id = model.model.toLowerCase();
+  if (id.startsWith('builtin/')) return { family: 'builtin', tokensPerFrame: 0, rule: 'builtin: runs locally, no billed tokens' };
+  if (id.includes('qwen')) {
+    const { width, height } = resolution;
+    return {
+      family: 'qwen',
+      tokensPerFrame: Math.ceil((width * height) / 2048),
+      rule: `Qwen-VL: ceil(${width}x${height} / 2048)`,
+    };
+  }
+  if (id.includes('gemma')) {
+    const budget = model.params['image_tokens'];
+    if (typeof budget === 'number' && budget > 0) {
+      return { family: 'gemma', tokensPerFrame: budget, rule: `Gemma 4: image_tokens ${budget} per image` };
+    }
+    return { family: 'gemma', tokensPerFrame: GEMMA_DEFAULT_IMAGE_TOKENS, rule: `Gemma 4: default ${GEMMA_DEFAULT_IMAGE_TOKENS} per image` };
+  }
+  return { family: 'unknown', tokensPerFrame: null, rule: 'unknown model: tokens not estimated' };
+}
+
+/**
+ * The shortest time between two firings of a trigger whose every answer has its label: one
+ * tick of its watch, or the cooldown rounded up to whole ticks (a trigger is evaluated only
+ * when an answer arrives, and may fire again once `cooldownMs` has passed).
+ */
+export function minFiringIntervalMs(cooldownMs: number, periodMs: number): number {
+  return periodMs * Math.max(1, Math.ceil(cooldownMs / periodMs));
+}
+
+/** Minutes per day a `between FROM and TO` schedule is active; wraps past midnight; equal ends mean all day. */
+export function activeMinutesPerDay(schedule: { from: string; to: string } | undefined): number {
+  if (!schedule) return MINUTES_PER_DAY;
+  const minutes = (hhmm: string) => {
+    const [h = '0', m = '0'] = hhmm.split(':');
+    return Number(h) * 60 + Number(m);
+  };
+  const span = (minutes(schedule.to) - minutes(schedule.from) + MINUTES_PER_DAY) % MINUTES_PER_DAY;
+  return span === 0 ? MINUTES_PER_DAY : span;
+}
+
+export interface Usage {
+  calls: number;
+  frames: number;
+  /** Null when no model in it has a known token cost. */
+  tokens: number | null;
+}
+
+export interface ModelUsage {
+  /** The name used in the .ovs file. */
+  readonly model: string;
+  readonly modelId: string;
+  readonly nodeId: string;
+  readonly tokens: TokenEstimate;
+  /** While every watch is active (a scheduled watch counts only during its hours). */
+  readonly perHour: Usage;
+  /** A whole day, schedules accounted for. */
+  readonly perDay: Usage;
+  /** The budgets that lowered this row, as written (`limit qwen calls 100 per hour`). */
+  readonly cappedBy: string[];
+}
+
+export interface CostCase {
+  readonly models: ModelUsage[];
+  readonly total: {
+    readonly perHour: Usage;
+    readonly perDay: Usage;
+    readonly cappedBy: string[];
+    /** Models whose tokens are unknown and left out of the token total. */
+    readonly tokensUnknownFor: string[];
+  };
+}
+
+export interface ActionPlan {
+  readonly kind: 'escalation' | 'notify';
+  readonly id: string;
+  /** Escalation: the models asked and the frames each call sends. */
+  readonly models?: string[];
+  readonly framesPerCall?: number;
+  /** Notify: the sink. */
+  readonly sink?: string;
+}
+
+export interface TriggerPlan {
+  readonly id: string;
+  readonly labels: string[];
+  readonly loc?: SourceLoc;
+  /** Worst case: the shortest time between firings, and firings per active hour. */
+  readonly minIntervalMs: number;
+  readonly firingsPerHour: number;
+  readonly chain: ActionPlan[];
+}
+
+export interface WatchPlan {
+  readonly id: string;
+  readonly loc?: SourceLoc;
+  readonly streams: string[];
+  readonly models: string[];
+  readonly periodMs: number;
+  readonly callsPerHourPerModel: number;
+  readonly framesPerCall: number;
+  readonly schedule?: { from: string; to: string };
+  readonly activeHoursPerDay: number;
+  readonly triggers: TriggerPlan[];
+}
+
+export interface BudgetPlan {
+  /** As written: `limit qwen calls 100 per hour`. */
+  readonly text: string;
+  readonly model?: string;
+  readonly metric: 'calls' | 'tokens';
+  /** What the budget allows in one hour and in one day (a day budget may all go in one hour). */
+  readonly perHourCap: number;
+  readonly perDayCap: number;
+}
+
+export interface Plan {
+  readonly resolution: Resolution;
+  /** Stream parameters, bound at run time with --stream. */
+  readonly parameters: string[];
+  readonly watches: WatchPlan[];
+  readonly budgets: BudgetPlan[];
+  readonly idle: CostCase;
+  readonly worst: CostCase;
+}
+
+export interface PlanOptions {
+  readonly resolution?: Resolution;
+}
+
+/** The cost of a pipeline before it runs; see the module comment for the two cases. */
+export function planCost(ir: PipelineIr, options: PlanOptions = {}): Plan {
+  const resolution = options.resolution ?? DEFAULT_RESOLUTION;
+  const graph = indexGraph(ir);
+  const watches = graph.watches.map((w) => planWatch(graph, w));
+  const budgets = ir.limits.budgets.map((b) => planBudget(graph, b));
+  const tokenOf = new Map(graph.models.map((m) => [m.id, visualTokensPerFrame(m, resolution)]));
+
+  // Calls and frames per model per active hour, and per day, for one case.
+  const tally = (withEvents: boolean): CostCase => {
+    const hour = new Map<string, { calls: number; frames: number }>();
+    const day = new Map<string, { calls: number; frames: number }>();
+    const add = (modelId: string, calls: number, frames: number, activeHours: number) => {
+      for (const [into, scale] of [[hour, 1], [day, activeHours]] as const) {
+        const row = into.get(modelId) ?? { calls: 0, frames: 0 };
+        row.calls += calls * scale;
+        row.frames += calls * frames * scale;
+        into.set(modelId, row);
+      }
+    };
+    for (const w of watches) {
+      for (const m of graph.modelsOf(w.id)) add(m.id, w.callsPerHourPerModel, w.framesPerCall, w.activeHoursPerDay);
+      if (!withEvents) continue;
+      for (const t of w.triggers) {
+        for (const action of t.chain) {
+          if (action.kind !== 'escalation') continue;
+          for (const m of graph.modelsOf(action.id)) add(m.id, t.firingsPerHour, action.framesPerCall ?? 0, w.activeHoursPerDay);
+        }
+      }
+    }
+    // Every model some watch or escalation asks, even one that only an event would call.
+    const used = new Set(ir.edges.filter((e) => e.kind === 'model').map((e) => e.from));
+    const models = graph.models
+      .filter((m) => used.has(m.id))
+      .map((m): ModelUsage => {
+        const tokens = tokenOf.get(m.id)!;
+        const usage = (row: { calls: number; frames: number }): Usage => ({
+          ...row,
+          tokens: tokens.tokensPerFrame === null ? null : row.frames * tokens.tokensPerFrame,
+        });
+        return { model: m.name, modelId: m.model, nodeId: m.id, tokens, perHour: usage(hour.get(m.id) ?? { calls: 0, frames: 0 }), perDay: usage(day.get(m.id) ?? { calls: 0, frames: 0 }), cappedBy: [] };
+      });
+    return applyBudgets(models, ir.limits.budgets, budgets);
+  };
+
+  return {
+    resolution,
+    parameters: graph.parameters.map((s) => s.name),
+    watches,
+    budgets,
+    idle: tally(false),
+    worst: tally(true),
+  };
+}
+
+function planWatch(graph: GraphIndex, watch: WatchNode): WatchPlan {
+  const streams = graph.watchStreams(watch.id);
+  const activeHoursPerDay = activeMinutesPerDay(watch.schedule) / 60;
+  const triggers = graph.triggersOf(watch.id).map((t): TriggerPlan => {
+    const minIntervalMs = minFiringIntervalMs(t.cooldownMs, watch.periodMs);
+    const chain = graph.chain(t.id).map((a): ActionPlan =>
+      a.type === 'escalation'
+        ? { kind: 'escalation', id: a.id, models: graph.modelsOf(a.id).map((m) => m.name), framesPerCall: framesPerCall(a.view, streams.length) }
+        : { kind: 'notify', id: a.id, sink: graph.sinkOf(a.id).name },
+    );
+    return { id: t.id, labels: t.labels, loc: t.loc, minIntervalMs, firingsPerHour: HOUR_MS / minIntervalMs, chain };
+  });
+  return {
+    id: watch.id,
+    loc: watch.loc,
+    streams: streams.map((s) => s.name),
+    models: graph.modelsOf(watch.id).map((m) => m.name),
+    periodMs: watch.periodMs,
+    callsPerHourPerModel: HOUR_MS / watch.periodMs,
+    framesPerCall: framesPerCall(watch.view, streams.length),
+    schedule: watch.schedule,
+    activeHoursPerDay,
+    triggers,
+  };
+}
+
+const PER_NAMES: Record<number, string> = { 60_000: 'minute', [HOUR_MS]: 'hour', [DAY_MS]: 'day' };
+
+/** What a budget allows over a span: a budget per window lets `amount` through in any span up to one window. */
+function budgetCap(budget: Budget, spanMs: number): number {
+  return budget.amount * Math.max(1, spanMs / budget.perMs);
+}
+
+function planBudget(graph: GraphIndex, budget: Budget): BudgetPlan {
+  const model = budget.model === undefined ? undefined : (graph.node(budget.model) as ModelNode).name;
+  const per = PER_NAMES[budget.perMs] ?? `${budget.perMs}ms`;
+  return {
+    text: `limit ${model ? `${model} ` : ''}${budget.metric} ${budget.amount} per ${per}`,
+    model,
+    metric: budget.metric,
+    perHourCap: budgetCap(budget, HOUR_MS),
+    perDayCap: budgetCap(budget, DAY_MS),
+  };
+}
+
+function scale(usage: Usage, factor: number): void {
+  usage.calls *= factor;
+  usage.frames *= factor;
+  if (usage.tokens !== null) usage.tokens *= factor;
+}
+
+/**
+ * Lowers each case to what its budgets allow. When a budget binds, the calls it stops are
+ * spread proportionally: a model budget scales that model's calls, frames and tokens; a
+ * pipeline calls budget scales every model; a pipeline tokens budget scales the models that
+ * spend tokens (builtin models spend none, unknown ones cannot be counted).
+ */
+function applyBudgets(models: ModelUsage[], budgets: readonly Budget[], plans: readonly BudgetPlan[]): CostCase {
+  const totalCapped = new Set<string>();
+  for (const [span, cap] of [['perHour', 'perHourCap'], ['perDay', 'perDayCap']] as const) {
+    budgets.forEach((budget, i) => {
+      const plan = plans[i]!;
+      const rows = budget.model === undefined ? models : models.filter((m) => m.nodeId === budget.model);
+      const metered = budget.metric === 'calls' ? rows : rows.filter((m) => m.perHour.tokens !== null && m.perHour.tokens > 0);
+      const used = metered.reduce((sum, m) => sum + (budget.metric === 'calls' ? m[span].calls : (m[span].tokens ?? 0)), 0);
+      if (used <= plan[cap]) return;
+      const factor = plan[cap] / used;
+      for (const m of metered) {
+        scale(m[span], factor);
+        if (!m.cappedBy.includes(plan.text)) m.cappedBy.push(plan.text);
+      }
+      if (budget.model === undefined) totalCapped.add(plan.text);
+    });
+  }
+  const sum = (span: 'perHour' | 'perDay'): Usage => {
+    const known = models.filter((m) => m[span].tokens !== null);
+    return {
+      calls: models.reduce((s, m) => s + m[span].calls, 0),
+      frames: models.reduce((s, m) => s + m[span].frames, 0),
+      tokens: known.length === 0 ? null : known.reduce((s, m) => s + (m[span].tokens ?? 0), 0),
+    };
+  };
+  return {
+    models,
+    total: {
+      perHour: sum('perHour'),
+      perDay: sum('perDay'),
+      cappedBy: [...totalCapped],
+      tokensUnknownFor: models.filter((m) => m.tokens.tokensPerFrame === null).map((m) => m.model),
+    },
+  };
+}
