@@ -1,0 +1,58 @@
+import type { IngestSource } from './source-spec.js';
+
+export interface IngestOutput {
+  /** Cap on frames per second kept from the source (ffmpeg `fps` filter); none when undefined. */
+  readonly maxFps?: number;
+  /** Downscale so that the longer side is at most this many pixels (never upscales). */
+  readonly maxSide?: number;
+  /** ffmpeg MJPEG quality, 2 (best) to 31. */
+  readonly jpegQuality: number;
+}
+
+/** Network reads that stall longer than this fail, so the reconnect loop takes over. */
+const NETWORK_TIMEOUT_US = String(10_000_000);
+
+/** Nested protocols each source type may use; keeps a playlist from pointing ffmpeg at local files. */
+const PROTOCOLS: Readonly<Record<IngestSource['type'], string>> = {
+  rtsp: 'rtsp,rtsps,rtp,udp,tcp,tls',
+  hls: 'http,https,tcp,tls,crypto,hls',
+  mjpeg: 'http,https,tcp,tls',
+  file: 'file,crypto',
+};
+
+/**
+ * The ffmpeg command line for one pulled source: decode video only, optionally cap the frame
+ * rate and downscale, and write MJPEG frames back to back on stdout. With `asap` pacing a
+ * `showinfo` filter prints each frame's media time on stderr (see `ffmpeg-process.ts`).
+ */
+export function ffmpegArgs(source: IngestSource, output: IngestOutput): string[] {
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', source.pace === 'asap' ? 'level+info' : 'level+warning'];
+  args.push('-protocol_whitelist', PROTOCOLS[source.type]);
+  switch (source.type) {
+    case 'file':
+      if (source.pace === 'realtime') args.push('-re');
+      if (source.loop) args.push('-stream_loop', '-1');
+      break;
+    case 'rtsp':
+      args.push('-rtsp_transport', 'tcp', '-timeout', NETWORK_TIMEOUT_US);
+      break;
+    case 'hls':
+      args.push('-re', '-rw_timeout', NETWORK_TIMEOUT_US);
+      break;
+    case 'mjpeg':
+      args.push('-rw_timeout', NETWORK_TIMEOUT_US);
+      break;
+  }
+  args.push('-i', source.location, '-map', '0:v:0', '-an', '-sn', '-dn');
+  const filters: string[] = [];
+  if (output.maxFps !== undefined) filters.push(`fps=${output.maxFps}`);
+  if (output.maxSide !== undefined) {
+    const s = output.maxSide;
+    // Longer side down to s, aspect kept, even dimensions; frames already small are untouched.
+    filters.push(`scale='if(gte(iw,ih),min(iw,${s}),-2)':'if(gte(iw,ih),-2,min(ih,${s}))'`);
+  }
+  if (source.pace === 'asap') filters.push('showinfo');
+  if (filters.length > 0) args.push('-vf', filters.join(','));
+  args.push('-c:v', 'mjpeg', '-q:v', String(output.jpegQuality), '-f', 'image2pipe', 'pipe:1');
+  return args;
+}

@@ -1,0 +1,40 @@
+/** What a stream pulls its frames from, once validated (see `media-root.ts` for file paths). */
+
+export const SOURCE_TYPES = ['rtsp', 'hls', 'file', 'mjpeg'] as const;
+export type SourceType = (typeof SOURCE_TYPES)[number];
+
+/**
+ * `realtime`: frames arrive at the media's own rate (`-re` for files) and are stamped with the
+ * wall clock on arrival. `asap`: a file is decoded as fast as possible and each frame is
+ * stamped with its media time, so a stream's clock is the file's clock (for replays).
+ */
+export type Pace = 'realtime' | 'asap';
+
+export interface IngestSource {
+  readonly type: SourceType;
+  /** A network URL, or for `file` an absolute path already confined to the media root. */
+  readonly location: string;
+  readonly loop: boolean;
+  readonly pace: Pace;
+}
+
+/** Which URL schemes each network source type accepts (ffmpeg would otherwise read local files). */
+export const NETWORK_SCHEMES: Readonly<Record<Exclude<SourceType, 'file'>, readonly string[]>> = {
+  rtsp: ['rtsp:', 'rtsps:'],
+  hls: ['http:', 'https:'],
+  mjpeg: ['http:', 'https:'],
+};
+
+/** A URL safe to show in status and logs: credentials replaced. */
+export function redactUrl(location: string): string {
+  try {
+    const url = new URL(location);
+    if (url.username || url.password) {
+      url.username = '***';
+      url.password = '';
+    }
+    return url.toString();
+  } catch {
+    return location;
+  }
+}

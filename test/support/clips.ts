@@ -1,0 +1,41 @@
+/**
+ * Tiny test clips generated with ffmpeg's lavfi `testsrc` at test time (no media files in the
+ * repository): small and short, so generating one takes a fraction of a second.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface ClipOptions {
+  readonly seconds?: number;
+  readonly fps?: number;
+  readonly width?: number;
+  readonly height?: number;
+  /** File name inside `dir`; the extension picks the container (default `clip.mp4`). */
+  readonly name?: string;
+}
+
+/** Writes an H.264 test-pattern clip (default 2 s, 10 fps, 320x240) into `dir` and returns its path. */
+export function makeTestClip(dir: string, options: ClipOptions = {}): string {
+  const { seconds = 2, fps = 10, width = 320, height = 240, name = 'clip.mp4' } = options;
+  const out = path.join(dir, name);
+  const result = spawnSync(
+    'ffmpeg',
+    [
+      '-hide_banner', '-loglevel', 'error', '-y',
+      '-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=${fps}:duration=${seconds}`,
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(fps), out,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (result.error) throw new Error(`ffmpeg could not start (${result.error.message}); install ffmpeg`);
+  if (result.status !== 0) throw new Error(`ffmpeg failed making ${out}: ${result.stderr.trim()}`);
+  return out;
+}
+
+/** A fresh temporary directory and a function that removes it. */
+export function tempDir(prefix = 'ovs-test-'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
