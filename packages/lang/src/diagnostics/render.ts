@@ -65,7 +65,7 @@ export function summarize(diagnostics: readonly Diagnostic[]): string {
 
 function location(source: Source, offset: number): string {
   const { line, column } = source.positionOf(offset);
-  return `${source.name}:${line}:${column}`;
+  return `${source.name}:${line}:${column}:`;
 }
 
 interface Excerpt {

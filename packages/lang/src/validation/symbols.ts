@@ -23,8 +23,11 @@ export interface Symbols {
   readonly sinks: ReadonlyMap<string, SinkDeclNode>;
   readonly watches: readonly WatchNode[];
   readonly limits: readonly LimitNode[];
-  /** Stream names used by watches but never declared: bound when the pipeline runs. In order of first use. */
-  readonly parameters: readonly string[];
+  /**
+   * Streams used by watches but never declared, to be bound when the pipeline runs: each name
+   * with its first use, in order of first use.
+   */
+  readonly parameters: ReadonlyMap<string, NameNode>;
   /** Every model name a reference may use: declared ones, then the well-known ones. */
   readonly modelNames: readonly string[];
   /** Every sink name a `notify` may use: declared ones, then stdout. */
@@ -58,9 +61,9 @@ export function collectSymbols(document: DocumentNode): Symbols {
         break;
     }
   }
-  const parameters = new Set<string>();
+  const parameters = new Map<string, NameNode>();
   for (const watch of watches) {
-    for (const stream of watch.streams) if (!streams.has(stream.value)) parameters.add(stream.value);
+    for (const stream of watch.streams) if (!streams.has(stream.value)) firstWins(parameters, stream, stream);
   }
   const modelNames = unique([...models.keys(), ...Object.keys(WELL_KNOWN_MODELS)]);
   const sinkNames = unique([...sinks.keys(), STDOUT_SINK]);
@@ -70,7 +73,7 @@ export function collectSymbols(document: DocumentNode): Symbols {
     sinks,
     watches,
     limits,
-    parameters: [...parameters],
+    parameters,
     modelNames,
     sinkNames,
     isModel: (name) => models.has(name) || Object.hasOwn(WELL_KNOWN_MODELS, name),

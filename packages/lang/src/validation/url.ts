@@ -1,5 +1,8 @@
 /** URL checks shared by the stream and sink rules. */
 
+/** `stream x = "ovs://streams/<id>"` names the existing stream `<id>`. */
+export const STREAM_REFERENCE_PREFIX = 'ovs://streams/';
+
 export function parseUrl(text: string): URL | undefined {
   try {
     return new URL(text);

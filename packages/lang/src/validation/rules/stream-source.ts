@@ -1,9 +1,9 @@
 import { quoted } from '../../diagnostics/quote.js';
 import type { StreamDeclNode } from '../../language/ast.js';
 import type { Problem, ValidationRule } from '../context.js';
-import { isUrlWithScheme, parseUrl } from '../url.js';
+import { isUrlWithScheme, parseUrl, STREAM_REFERENCE_PREFIX } from '../url.js';
 
-const STREAM_REFERENCE = /^ovs:\/\/streams\/([^/?#\s]+)$/;
+const STREAM_ID = /^[^/?#\s]+$/;
 
 /** What is wrong with `stream NAME = "..."` (an existing stream id), if anything. */
 function checkStreamId(decl: StreamDeclNode): Omit<Problem, 'range'> | undefined {
@@ -11,7 +11,7 @@ function checkStreamId(decl: StreamDeclNode): Omit<Problem, 'range'> | undefined
   const name = decl.name.value;
   if (text.trim() === '') return { message: 'the stream id is empty', hint: 'write the id of an existing stream, or "ovs://streams/<id>"' };
   if (text.startsWith('ovs://')) {
-    if (STREAM_REFERENCE.test(text)) return undefined;
+    if (text.startsWith(STREAM_REFERENCE_PREFIX) && STREAM_ID.test(text.slice(STREAM_REFERENCE_PREFIX.length))) return undefined;
     return text.includes('?')
       ? { message: 'a stream declaration names a whole stream; which frames to send is up to each watch', hint: `leave out the query: ${quoted(text.slice(0, text.indexOf('?')))}` }
       : { message: `${quoted(text)} is not a stream reference`, hint: 'write "ovs://streams/<id>" or just the id' };
@@ -28,7 +28,9 @@ function checkStreamId(decl: StreamDeclNode): Omit<Problem, 'range'> | undefined
             : `stream ${name} = hls ${quoted(text)} (an HLS playlist) or mjpeg ${quoted(text)} (an MJPEG stream)`;
     return { message: `${quoted(text)} is a URL, but a quoted string alone is read as the id of an existing stream`, hint: `say what kind of source it is: ${suggestion}` };
   }
-  if (/\s/.test(text)) return { message: `${quoted(text)} is not a stream id: stream ids have no spaces`, hint: 'write the id of an existing stream, or "ovs://streams/<id>"' };
+  if (!STREAM_ID.test(text)) {
+    return { message: `${quoted(text)} is not a stream id: stream ids have no spaces, "/", "?" or "#"`, hint: 'write the id of an existing stream, or "ovs://streams/<id>"' };
+  }
   return undefined;
 }
 
