@@ -1,1 +1,10 @@
 export {};
+export type { Diagnostic, RelatedInformation, Severity } from './diagnostics/diagnostic.js';
+export { sortDiagnostics } from './diagnostics/diagnostic.js';
+export { renderDiagnostic, renderDiagnostics, summarize, type RenderOptions } from './diagnostics/render.js';
+export { diagnosticsToJson, type DiagnosticsJson, type FileDiagnostics, type JsonDiagnostic, type JsonPosition, type JsonRange } from './diagnostics/json.js';
+export { editDistance, nearest } from './diagnostics/suggest.js';
+export { validate, type ValidateOptions } from './validation/validate.js';
+export { specifiedRules } from './validation/specified-rules.js';
+export type { Problem, ValidationContext, ValidationRule } from './validation/context.js';
+export { compile, CompileError, type CompileOptions } from './compiler/compile.js';
