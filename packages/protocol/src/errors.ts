@@ -6,7 +6,10 @@
  */
 import { z } from 'zod';
 
-/** Every `error.code` the hosted service documents for chat completions. */
+/**
+ * The `error.code`s the hosted service documents for chat completions, plus `rate_limited` and
+ * `internal_error` (ours, for 429 and 500 answers, which the hosted docs leave uncoded).
+ */
 export const CHAT_ERROR_CODES = [
   'stream_url_invalid',
   'query_param_invalid',
