@@ -1,4 +1,3 @@
-export {};
 export type { Diagnostic, RelatedInformation, Severity } from './diagnostics/diagnostic.js';
 export { sortDiagnostics } from './diagnostics/diagnostic.js';
 export { renderDiagnostic, renderDiagnostics, summarize, type RenderOptions } from './diagnostics/render.js';
@@ -8,3 +7,6 @@ export { validate, type ValidateOptions } from './validation/validate.js';
 export { specifiedRules } from './validation/specified-rules.js';
 export type { Problem, ValidationContext, ValidationRule } from './validation/context.js';
 export { compile, CompileError, type CompileOptions } from './compiler/compile.js';
+export type * from './language/ast.js';
+export { Source, type Position } from './language/source.js';
+export { parse, MAX_SYNTAX_ERRORS, type ParseResult } from './language/parser.js';
