@@ -12,6 +12,11 @@ export const StreamSourceSchema = z.object({
   url: z.string().min(1).max(4096),
   /** `file` only: start again at the end. */
   loop: z.boolean().optional(),
+  /**
+   * `file` only: `realtime` (default) plays at the media's own rate; `asap` decodes as fast as
+   * possible and stamps each frame with its media time (replays).
+   */
+  pace: z.enum(['realtime', 'asap']).optional(),
 });
 export type StreamSource = z.infer<typeof StreamSourceSchema>;
 
@@ -32,7 +37,8 @@ export type PublishInfo = z.infer<typeof PublishInfoSchema>;
 export const StreamStateSchema = z.enum(['active', 'ended']);
 export type StreamState = z.infer<typeof StreamStateSchema>;
 
-export const EndReasonSchema = z.enum(['expired', 'deleted']);
+/** `source_ended`: a server-pulled file played to its end (local server only). */
+export const EndReasonSchema = z.enum(['expired', 'deleted', 'source_ended']);
 export type EndReason = z.infer<typeof EndReasonSchema>;
 
 export const CreateStreamResponseSchema = z.looseObject({
