@@ -1,0 +1,26 @@
+/** Parsers for option values, shared by the commands that take them; a bad value is a usage error. */
+import { InvalidArgumentError } from 'commander';
+import type { Resolution } from '@ovs/ir';
+
+const STREAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `--stream NAME=VALUE`, repeatable: collects the bindings by stream name. */
+export function collectStreamBinding(value: string, previous: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const eq = value.indexOf('=');
+  const name = eq === -1 ? value : value.slice(0, eq);
+  const target = eq === -1 ? '' : value.slice(eq + 1);
+  if (eq === -1 || !STREAM_NAME.test(name) || target === '') {
+    throw new InvalidArgumentError(`expected NAME=VALUE, e.g. A=file:clip.mp4 or A=rtsp://127.0.0.1:8554/cam`);
+  }
+  if (name in previous) throw new InvalidArgumentError(`stream "${name}" is bound twice`);
+  return { ...previous, [name]: target };
+}
+
+/** `--resolution WIDTHxHEIGHT`, e.g. 1280x720. */
+export function parseResolution(value: string): Resolution {
+  const match = /^(\d{1,5})[xX](\d{1,5})$/.exec(value.trim());
+  const width = Number(match?.[1]);
+  const height = Number(match?.[2]);
+  if (!match || width < 1 || height < 1) throw new InvalidArgumentError('expected WIDTHxHEIGHT in pixels, e.g. 1280x720');
+  return { width, height };
+}
