@@ -10,3 +10,6 @@ export { compile, CompileError, type CompileOptions } from './compiler/compile.j
 export type * from './language/ast.js';
 export { Source, type Position } from './language/source.js';
 export { parse, MAX_SYNTAX_ERRORS, type ParseResult } from './language/parser.js';
+export { print } from './language/printer.js';
+export { format, type FormatResult } from './language/format.js';
+export { visit, childrenOf, type Visitor, type VisitFn } from './language/visitor.js';
