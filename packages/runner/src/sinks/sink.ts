@@ -1,0 +1,34 @@
+/** What every sink offers the dispatcher: one delivery attempt at a time, and a clean close. */
+import type { EventRecord } from '../events.js';
+
+export interface Sink {
+  readonly name: string;
+  readonly kind: 'stdout' | 'file' | 'webhook' | 'mqtt';
+  /** Where it delivers, with credentials and query strings removed (for logs and dead letters). */
+  readonly target: string;
+  /** One attempt; throws a SinkError on failure (the dispatcher retries). */
+  deliver(record: EventRecord, signal: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class SinkError extends Error {
+  override readonly name = 'SinkError';
+  constructor(
+    message: string,
+    /** False when trying again cannot help (e.g. HTTP 400, 404). */
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A URL for display: no user info, no query, no fragment. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
