@@ -13,3 +13,4 @@ export { parse, MAX_SYNTAX_ERRORS, type ParseResult } from './language/parser.js
 export { print } from './language/printer.js';
 export { format, type FormatResult } from './language/format.js';
 export { visit, childrenOf, type Visitor, type VisitFn } from './language/visitor.js';
+export { check, type CheckOptions, type CheckResult } from './check.js';
