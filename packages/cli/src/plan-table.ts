@@ -55,7 +55,10 @@ export function renderPlanTable(plan: Plan, context: PlanReportContext): string 
 
   out.push('', 'When no event fires (watch calls only):', ...costTable(plan.idle, marks));
   out.push('', 'Worst case (every trigger fires as often as its cooldown allows, every escalation confirms):', ...costTable(plan.worst, marks));
-  for (const [text, mark] of marks) out.push(`  ${mark} capped by the budget "${text}"`);
+  for (const [text, mark] of marks) out.push(`  ${mark} held back by the budget "${text}" (it skips watch calls once spent)`);
+  for (const text of plan.worst.total.exceededBy) {
+    out.push(`  ! escalations alone exceed the budget "${text}"; they are never held back`);
+  }
   if (plan.worst.total.tokensUnknownFor.length) {
     out.push(`  + tokens of ${plan.worst.total.tokensUnknownFor.join(', ')} unknown, not counted`);
   }

@@ -142,22 +142,26 @@ describe('planCost', () => {
     ]);
 
     const [gemma, mystery, detect] = plan.worst.models;
-    // The pipeline token budget (1,000,000/hour) caps gemma's 720 x 22 x 70 = 1,108,800 tokens/hour.
-    const factor = 1_000_000 / 1_108_800;
+    // mystery's own budget first holds its 720 watch calls/hour at 600. Then the pipeline token
+    // budget (1,000,000/hour) binds: gemma's watch calls would spend 720 x 22 x 70 = 1,108,800, so
+    // every routine call it covers runs only that share of the time.
+    const share = 1_000_000 / 1_108_800;
     expect(gemma!.perHour.tokens).toBeCloseTo(1_000_000);
-    expect(gemma!.perHour.calls).toBeCloseTo(720 * factor);
+    expect(gemma!.perHour.calls).toBeCloseTo(720 * share);
     expect(gemma!.cappedBy).toEqual(['limit tokens 1000000 per hour']);
-    // mystery's own calls budget caps 720 calls/hour at 600; its tokens are unknown.
-    expect(mystery!.perHour).toEqual({ calls: 600, frames: 600 * 22, tokens: null });
-    expect(mystery!.cappedBy).toEqual(['limit mystery calls 600 per hour']);
-    // The builtin escalation: 60 firings/hour x 32 frames, no tokens, untouched by the token budget.
+    expect(mystery!.perHour.calls).toBeCloseTo(600 * share);
+    expect(mystery!.perHour.frames).toBeCloseTo(600 * 22 * share);
+    expect(mystery!.perHour.tokens).toBeNull();
+    expect(mystery!.cappedBy).toEqual(['limit mystery calls 600 per hour', 'limit tokens 1000000 per hour']);
+    // The builtin escalation: 60 firings/hour x 32 frames, no tokens; budgets never hold escalations back.
     expect(detect!.perHour).toEqual({ calls: 60, frames: 1920, tokens: 0 });
     expect(detect!.cappedBy).toEqual([]);
     // Per day: 8 active hours, under every budget.
     expect(gemma!.perDay).toEqual({ calls: 5760, frames: 5760 * 22, tokens: 5760 * 22 * 70 });
     expect(detect!.perDay.calls).toBe(480);
 
-    expect(plan.worst.total.cappedBy).toEqual(['limit tokens 1000000 per hour']);
+    expect(plan.worst.total.cappedBy).toEqual(['limit mystery calls 600 per hour', 'limit tokens 1000000 per hour']);
+    expect(plan.worst.total.exceededBy).toEqual([]);
     expect(plan.worst.total.tokensUnknownFor).toEqual(['mystery']);
     expect(plan.worst.total.perHour.tokens).toBeCloseTo(1_000_000);
     expect(plan.budgets).toEqual([
@@ -166,12 +170,28 @@ describe('planCost', () => {
     ]);
   });
 
+  const withBudgets = (budgets: Budget[]) => ({ ...oneLiner, limits: { modelConcurrency: {}, budgets } });
+
   it('lets a day budget go in one hour and caps the day', () => {
-    const budgeted = { ...oneLiner, limits: { modelConcurrency: {}, budgets: [{ model: 'model:qwen', metric: 'calls' as const, amount: 100, perMs: 86_400_000 }] } };
-    const qwen = planCost(budgeted).worst.models.find((m) => m.model === 'qwen')!;
-    expect(qwen.perHour.calls).toBe(100);
-    expect(qwen.perDay.calls).toBe(100);
-    expect(qwen.perDay.frames).toBe(3100);
-    expect(qwen.cappedBy).toEqual(['limit qwen calls 100 per day']);
+    const plan = planCost(withBudgets([{ model: 'model:gemma', metric: 'calls', amount: 100, perMs: 86_400_000 }]));
+    const gemma = plan.idle.models.find((m) => m.model === 'gemma')!;
+    expect(gemma.perHour).toEqual({ calls: 100, frames: 100, tokens: 25_600 });
+    expect(gemma.perDay.calls).toBe(100);
+    expect(gemma.cappedBy).toEqual(['limit gemma calls 100 per day']);
+  });
+
+  it('never holds escalations back, and says when they alone exceed a budget', () => {
+    const plan = planCost(withBudgets([{ model: 'model:qwen', metric: 'calls', amount: 120, perMs: 3_600_000 }]));
+    expect(plan.worst.models.find((m) => m.model === 'qwen')!.perHour.calls).toBe(1800);
+    expect(plan.worst.total.exceededBy).toEqual(['limit qwen calls 120 per hour']);
+    expect(plan.idle.total.exceededBy).toEqual([]);
+  });
+
+  it('lowers watch calls to what escalations leave of a pipeline budget', () => {
+    // 1800 gemma watch calls + 1800 qwen escalations an hour against 2400 calls: 600 watch calls remain.
+    const plan = planCost(withBudgets([{ metric: 'calls', amount: 2400, perMs: 3_600_000 }]));
+    const calls = Object.fromEntries(plan.worst.models.map((m) => [m.model, m.perHour.calls]));
+    expect(calls).toEqual({ gemma: 600, qwen: 1800 });
+    expect(plan.idle.models.find((m) => m.model === 'gemma')!.perHour.calls).toBe(1800);
   });
 });

@@ -7,8 +7,9 @@
  *          watch, since a trigger is evaluated once per answer) and every escalation confirms,
  *          so each firing runs its whole action chain.
  *
- * Budgets (`limit [MODEL] calls|tokens N per ...`) then cap either case. Pure functions over
- * the IR; the formulas are documented in docs/cli.md.
+ * Budgets (`limit [MODEL] calls|tokens N per ...`) then cap either case, as the runner enforces
+ * them (see `applyBudgets`). Pure functions over the IR; the formulas are documented in
+ * docs/cli.md.
  */
 import { indexGraph } from './graph.js';
 import type { GraphIndex } from './graph.js';
@@ -89,7 +90,7 @@ export function minFiringIntervalMs(cooldownMs: number, periodMs: number): numbe
   return periodMs * Math.max(1, Math.ceil(cooldownMs / periodMs));
 }
 
-/** Minutes per day a `between FROM and TO` schedule is active; wraps past midnight; equal ends mean all day. */
+/** Minutes per day a `between FROM and TO` schedule is active; wraps past midnight; equal ends mean all day (as the runner reads them). */
 export function activeMinutesPerDay(schedule: { from: string; to: string } | undefined): number {
   if (!schedule) return MINUTES_PER_DAY;
   const minutes = (hhmm: string) => {
@@ -117,7 +118,7 @@ export interface ModelUsage {
   readonly perHour: Usage;
   /** A whole day, schedules accounted for. */
   readonly perDay: Usage;
-  /** The budgets that lowered this row, as written (`limit qwen calls 100 per hour`). */
+  /** The budgets that held back this model's watch calls, as written (`limit qwen calls 100 per hour`). */
   readonly cappedBy: string[];
 }
 
@@ -126,7 +127,10 @@ export interface CostCase {
   readonly total: {
     readonly perHour: Usage;
     readonly perDay: Usage;
+    /** Budgets that lowered some figure, as written. */
     readonly cappedBy: string[];
+    /** Budgets the escalations alone exceed: the runner never holds an escalation back. */
+    readonly exceededBy: string[];
     /** Models whose tokens are unknown and left out of the token total. */
     readonly tokensUnknownFor: string[];
   };
@@ -197,41 +201,56 @@ export function planCost(ir: PipelineIr, options: PlanOptions = {}): Plan {
   const budgets = ir.limits.budgets.map((b) => planBudget(graph, b));
   const tokenOf = new Map(graph.models.map((m) => [m.id, visualTokensPerFrame(m, resolution)]));
 
-  // Calls and frames per model per active hour, and per day, for one case.
+  // Every model some watch or escalation asks, even one that only an event would call.
+  const used = new Set(ir.edges.filter((e) => e.kind === 'model').map((e) => e.from));
+  const models = graph.models.filter((m) => used.has(m.id));
+
   const tally = (withEvents: boolean): CostCase => {
-    const hour = new Map<string, { calls: number; frames: number }>();
-    const day = new Map<string, { calls: number; frames: number }>();
-    const add = (modelId: string, calls: number, frames: number, activeHours: number) => {
-      for (const [into, scale] of [[hour, 1], [day, activeHours]] as const) {
-        const row = into.get(modelId) ?? { calls: 0, frames: 0 };
-        row.calls += calls * scale;
-        row.frames += calls * frames * scale;
-        into.set(modelId, row);
+    const rows = new Map(models.map((m) => [m.id, emptyRow(tokenOf.get(m.id)!.tokensPerFrame)]));
+    const add = (modelId: string, part: Part, calls: number, frames: number, activeHours: number) => {
+      const row = rows.get(modelId)!;
+      for (const [span, scale] of [['perHour', 1], ['perDay', activeHours]] as const) {
+        row[span][part].calls += calls * scale;
+        row[span][part].frames += calls * frames * scale;
       }
     };
     for (const w of watches) {
-      for (const m of graph.modelsOf(w.id)) add(m.id, w.callsPerHourPerModel, w.framesPerCall, w.activeHoursPerDay);
+      for (const m of graph.modelsOf(w.id)) add(m.id, 'watch', w.callsPerHourPerModel, w.framesPerCall, w.activeHoursPerDay);
       if (!withEvents) continue;
       for (const t of w.triggers) {
         for (const action of t.chain) {
           if (action.kind !== 'escalation') continue;
-          for (const m of graph.modelsOf(action.id)) add(m.id, t.firingsPerHour, action.framesPerCall ?? 0, w.activeHoursPerDay);
+          for (const m of graph.modelsOf(action.id)) add(m.id, 'escalation', t.firingsPerHour, action.framesPerCall ?? 0, w.activeHoursPerDay);
         }
       }
     }
-    // Every model some watch or escalation asks, even one that only an event would call.
-    const used = new Set(ir.edges.filter((e) => e.kind === 'model').map((e) => e.from));
-    const models = graph.models
-      .filter((m) => used.has(m.id))
-      .map((m): ModelUsage => {
-        const tokens = tokenOf.get(m.id)!;
-        const usage = (row: { calls: number; frames: number }): Usage => ({
-          ...row,
-          tokens: tokens.tokensPerFrame === null ? null : row.frames * tokens.tokensPerFrame,
-        });
-        return { model: m.name, modelId: m.model, nodeId: m.id, tokens, perHour: usage(hour.get(m.id) ?? { calls: 0, frames: 0 }), perDay: usage(day.get(m.id) ?? { calls: 0, frames: 0 }), cappedBy: [] };
-      });
-    return applyBudgets(models, ir.limits.budgets, budgets);
+    const bound = applyBudgets(rows, ir.limits.budgets, budgets);
+    const usage = (row: Row, span: Span): Usage => {
+      const calls = row[span].watch.calls + row[span].escalation.calls;
+      const frames = row[span].watch.frames + row[span].escalation.frames;
+      return { calls, frames, tokens: row.tokensPerFrame === null ? null : frames * row.tokensPerFrame };
+    };
+    const usages = models.map((m): ModelUsage => {
+      const row = rows.get(m.id)!;
+      return { model: m.name, modelId: m.model, nodeId: m.id, tokens: tokenOf.get(m.id)!, perHour: usage(row, 'perHour'), perDay: usage(row, 'perDay'), cappedBy: row.cappedBy };
+    });
+    const sum = (span: Span): Usage => {
+      const known = usages.filter((m) => m[span].tokens !== null);
+      return {
+        calls: usages.reduce((s, m) => s + m[span].calls, 0),
+        frames: usages.reduce((s, m) => s + m[span].frames, 0),
+        tokens: known.length === 0 ? null : known.reduce((s, m) => s + (m[span].tokens ?? 0), 0),
+      };
+    };
+    return {
+      models: usages,
+      total: {
+        perHour: sum('perHour'),
+        perDay: sum('perDay'),
+        ...bound,
+        tokensUnknownFor: usages.filter((m) => m.tokens.tokensPerFrame === null).map((m) => m.model),
+      },
+    };
   };
 
   return {
@@ -289,50 +308,62 @@ function planBudget(graph: GraphIndex, budget: Budget): BudgetPlan {
   };
 }
 
-function scale(usage: Usage, factor: number): void {
-  usage.calls *= factor;
-  usage.frames *= factor;
-  if (usage.tokens !== null) usage.tokens *= factor;
+type Span = 'perHour' | 'perDay';
+type Part = 'watch' | 'escalation';
+interface Tally {
+  calls: number;
+  frames: number;
+}
+/** A model's calls and frames per span, from watch ticks and from escalations apart: budgets hold back only the first. */
+interface Row {
+  readonly tokensPerFrame: number | null;
+  readonly perHour: Record<Part, Tally>;
+  readonly perDay: Record<Part, Tally>;
+  readonly cappedBy: string[];
 }
 
+const emptyRow = (tokensPerFrame: number | null): Row => ({
+  tokensPerFrame,
+  perHour: { watch: { calls: 0, frames: 0 }, escalation: { calls: 0, frames: 0 } },
+  perDay: { watch: { calls: 0, frames: 0 }, escalation: { calls: 0, frames: 0 } },
+  cappedBy: [],
+});
+
 /**
- * Lowers each case to what its budgets allow. When a budget binds, the calls it stops are
- * spread proportionally: a model budget scales that model's calls, frames and tokens; a
- * pipeline calls budget scales every model; a pipeline tokens budget scales the models that
- * spend tokens (builtin models spend none, unknown ones cannot be counted).
+ * Lowers the figures to what the budgets allow, the way the runner enforces them: once a
+ * budget is spent, routine watch calls of every model it covers are skipped until its window
+ * slides on, while escalations always go ahead (and count against it). So a binding budget
+ * scales the watch calls of its models by the share that still fits beside the escalations.
+ * Unknown models add no tokens here, though a run would count theirs.
  */
-function applyBudgets(models: ModelUsage[], budgets: readonly Budget[], plans: readonly BudgetPlan[]): CostCase {
-  const totalCapped = new Set<string>();
-  for (const [span, cap] of [['perHour', 'perHourCap'], ['perDay', 'perDayCap']] as const) {
+function applyBudgets(rows: Map<string, Row>, budgets: readonly Budget[], plans: readonly BudgetPlan[]): { cappedBy: string[]; exceededBy: string[] } {
+  const cappedBy = new Set<string>();
+  const exceededBy = new Set<string>();
+  for (const span of ['perHour', 'perDay'] as const) {
     budgets.forEach((budget, i) => {
       const plan = plans[i]!;
-      const rows = budget.model === undefined ? models : models.filter((m) => m.nodeId === budget.model);
-      const metered = budget.metric === 'calls' ? rows : rows.filter((m) => m.perHour.tokens !== null && m.perHour.tokens > 0);
-      const used = metered.reduce((sum, m) => sum + (budget.metric === 'calls' ? m[span].calls : (m[span].tokens ?? 0)), 0);
-      if (used <= plan[cap]) return;
-      const factor = plan[cap] / used;
-      for (const m of metered) {
-        scale(m[span], factor);
-        if (!m.cappedBy.includes(plan.text)) m.cappedBy.push(plan.text);
+      const cap = span === 'perHour' ? plan.perHourCap : plan.perDayCap;
+      const covered = budget.model === undefined ? [...rows.values()] : [rows.get(budget.model)].filter((r) => r !== undefined);
+      const measure = (part: Part) =>
+        covered.reduce((sum, row) => {
+          const { calls, frames } = row[span][part];
+          return sum + (budget.metric === 'calls' ? calls : frames * (row.tokensPerFrame ?? 0));
+        }, 0);
+      const escalations = measure('escalation');
+      const watches = measure('watch');
+      if (escalations + watches <= cap) return;
+      if (escalations >= cap) exceededBy.add(plan.text);
+      if (watches === 0) return;
+      const share = Math.max(0, cap - escalations) / watches;
+      for (const row of covered) {
+        const part = row[span].watch;
+        if (part.calls === 0) continue;
+        part.calls *= share;
+        part.frames *= share;
+        if (!row.cappedBy.includes(plan.text)) row.cappedBy.push(plan.text);
       }
-      if (budget.model === undefined) totalCapped.add(plan.text);
+      cappedBy.add(plan.text);
     });
   }
-  const sum = (span: 'perHour' | 'perDay'): Usage => {
-    const known = models.filter((m) => m[span].tokens !== null);
-    return {
-      calls: models.reduce((s, m) => s + m[span].calls, 0),
-      frames: models.reduce((s, m) => s + m[span].frames, 0),
-      tokens: known.length === 0 ? null : known.reduce((s, m) => s + (m[span].tokens ?? 0), 0),
-    };
-  };
-  return {
-    models,
-    total: {
-      perHour: sum('perHour'),
-      perDay: sum('perDay'),
-      cappedBy: [...totalCapped],
-      tokensUnknownFor: models.filter((m) => m.tokens.tokensPerFrame === null).map((m) => m.model),
-    },
-  };
+  return { cappedBy: [...cappedBy], exceededBy: [...exceededBy] };
 }
