@@ -191,7 +191,10 @@ function observationsAnswer(findings: readonly FrameFindings[]) {
   };
 }
 
-/** The text a text-asking request gets: the findings, and what the model cannot judge when the prompt asks for nothing it knows. */
+/**
+ * The text a text-asking request gets: the findings, and what the model cannot judge when the
+ * prompt names nothing it knows.
+ */
 function textAnswer(findings: readonly FrameFindings[], promptText: string, profile: BuiltinModelProfile): string {
   const seen = describeFindings(findings, profile);
   if (promptText.trim() === '' || profile.vocabulary.mentionedIn(promptText).length > 0) return seen;

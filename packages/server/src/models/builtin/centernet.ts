@@ -51,7 +51,8 @@ export async function loadCenternet(options: { wasmDir: string; modelPath: strin
   const model = await loadGraphModel(fileHandler(options.modelPath));
   const inputShape = model.inputs[0]?.shape;
   if (inputShape?.[1] !== DETECT_INPUT_SIZE || inputShape[2] !== DETECT_INPUT_SIZE) {
-    throw new Error(`${options.modelPath} expects input ${JSON.stringify(inputShape)}, not ${DETECT_INPUT_SIZE}x${DETECT_INPUT_SIZE}`);
+    const expected = `${DETECT_INPUT_SIZE}x${DETECT_INPUT_SIZE}`;
+    throw new Error(`${options.modelPath} expects input ${JSON.stringify(inputShape)}, not ${expected}`);
   }
 
   async function detect(pixels: Uint8Array): Promise<Detection[]> {

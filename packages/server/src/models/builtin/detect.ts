@@ -119,14 +119,25 @@ export function createDetectModel(options: DetectModelOptions = {}): DetectModel
   }
   if (options.preload ?? true) start().catch(() => undefined); // the failure is kept and logged
 
-  async function detect(workers: WorkerPool<DetectInput, Detection[]>, raw: Buffer, title: string, signal?: AbortSignal) {
-    const pixels = new Uint8Array(raw); // a copy of our own, so its buffer can be transferred
-    try {
-      return await workers.run({ pixels }, [pixels.buffer], signal);
-    } catch (error) {
-      if (error instanceof BuiltinModelError) throw error;
-      throw new BuiltinModelError(500, 'internal_error', `${DETECT_MODEL_ID} failed on ${title}: ${(error as Error).message}`);
-    }
+  /** One job per frame; a worker's own failure is reported with the frame it failed on. */
+  function detectAll(
+    workers: WorkerPool<DetectInput, Detection[]>,
+    frames: readonly Buffer[],
+    titles: readonly string[],
+    signal?: AbortSignal,
+  ) {
+    const jobs = frames.map((raw) => {
+      const pixels = new Uint8Array(raw); // a copy of our own, so its buffer can be transferred
+      return { input: { pixels }, transfer: [pixels.buffer] };
+    });
+    return Promise.all(
+      workers.runAll(jobs, signal).map((answer, i) =>
+        answer.catch((error: Error) => {
+          if (error instanceof BuiltinModelError) throw error;
+          throw new BuiltinModelError(500, 'internal_error', `${DETECT_MODEL_ID} failed on ${titles[i]}: ${error.message}`);
+        }),
+      ),
+    );
   }
 
   return {
@@ -139,9 +150,8 @@ export function createDetectModel(options: DetectModelOptions = {}): DetectModel
       const workers = await start();
       const size = { width: DETECT_INPUT_SIZE, height: DETECT_INPUT_SIZE, channels: 3 } as const;
       const frames = await Promise.all(question.images.map((image) => decodeImage(image, size, DETECT_MODEL_ID)));
-      const detections = await Promise.all(
-        frames.map((raw, i) => detect(workers, raw, question.images[i]?.title ?? '', request.signal)),
-      );
+      const titles = question.images.map((image) => image.title);
+      const detections = await detectAll(workers, frames, titles, request.signal);
       const findings: FrameFindings[] = question.images.map((image, i) => ({
         title: image.title,
         observations: (detections[i] ?? []).flatMap(({ classIndex, score, box }) => {

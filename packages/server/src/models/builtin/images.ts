@@ -16,6 +16,9 @@ export interface InputImage {
   readonly index?: number;
 }
 
+/** Far above any camera frame (8K is 33 Mpx); refuses decompression bombs before they are decoded. */
+const MAX_INPUT_PIXELS = 50_000_000;
+
 const DATA_IMAGE_URL = /^data:image\/[a-z0-9.+-]+;base64,/i;
 
 /** Every picture of the request, in the order the parts were written. */
@@ -70,7 +73,7 @@ export async function decodeImage(
   modelId: string,
 ): Promise<Buffer> {
   try {
-    let pipeline = sharp(image.data).resize(size.width, size.height, { fit: 'fill' });
+    let pipeline = sharp(image.data, { limitInputPixels: MAX_INPUT_PIXELS }).resize(size.width, size.height, { fit: 'fill' });
     pipeline = size.channels === 1 ? pipeline.grayscale() : pipeline.removeAlpha().toColourspace('srgb');
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== size.channels) throw new Error(`decoded to ${info.channels} channels, not ${size.channels}`);

@@ -94,6 +94,10 @@ describe('WorkerPool', () => {
     const running = workers.run(21); // slow: keeps the only worker busy
     const waiting = workers.run(2);
     await expect(workers.run(3)).rejects.toMatchObject({ status: 429, code: 'rate_limited' });
+    // A request's jobs are admitted together or not at all.
+    const refused = workers.runAll([{ input: 4 }, { input: 5 }]);
+    await expect(Promise.all(refused)).rejects.toThrow('builtin/test is busy: 1 frames are waiting and at most 1 may');
+    await Promise.allSettled(refused);
     expect((await running).doubled).toBe(42);
     expect((await waiting).doubled).toBe(4);
   });
@@ -105,7 +109,7 @@ describe('WorkerPool', () => {
     const controller = new AbortController();
     const waiting = workers.run(2, [], controller.signal);
     controller.abort();
-    await expect(waiting).rejects.toThrow('request aborted');
+    await expect(waiting).rejects.toThrow('builtin/test: the request was aborted');
     expect((await running).doubled).toBe(42);
   });
 

@@ -58,6 +58,10 @@ interface Slot<I, O> {
   job?: Job<I, O>;
 }
 
+function aborted(name: string): BuiltinModelError {
+  return new BuiltinModelError(499, 'internal_error', `${name}: the request was aborted`);
+}
+
 export type PoolState = 'loading' | 'ready' | 'failed' | 'closed';
 
 export class WorkerPool<I, O> {
@@ -83,21 +87,42 @@ export class WorkerPool<I, O> {
   }
 
   run(input: I, transfer: readonly Transferable[] = [], signal?: AbortSignal): Promise<O> {
+    return this.runAll([{ input, transfer }], signal)[0] as Promise<O>;
+  }
+
+  /**
+   * Runs several jobs (a request's frames): all are admitted to the queue or none is, so a
+   * request refused for lack of room leaves no work behind.
+   */
+  runAll(jobs: readonly { input: I; transfer?: readonly Transferable[] }[], signal?: AbortSignal): Promise<O>[] {
     const { name, maxQueued } = this.#options;
-    if (this.#state === 'failed') return Promise.reject(modelUnavailable(name, this.#failure ?? 'it failed to load'));
-    if (this.#state === 'closed') return Promise.reject(modelUnavailable(name, 'it has been shut down'));
-    if (this.#queue.length >= maxQueued) {
-      return Promise.reject(
-        new BuiltinModelError(429, 'rate_limited', `${name} is busy: ${this.#queue.length} frames are waiting; retry later`),
-      );
-    }
-    if (signal?.aborted) return Promise.reject(new BuiltinModelError(499, 'internal_error', `${name}: request aborted`));
+    const refusal =
+      this.#state === 'failed'
+        ? modelUnavailable(name, this.#failure ?? 'it failed to load')
+        : this.#state === 'closed'
+          ? modelUnavailable(name, 'it has been shut down')
+          : this.#queue.length + jobs.length > maxQueued
+            ? new BuiltinModelError(
+                429,
+                'rate_limited',
+                `${name} is busy: ${this.#queue.length} frames are waiting and at most ${maxQueued} may; retry later`,
+              )
+            : signal?.aborted
+              ? aborted(name)
+              : undefined;
+    if (refusal) return jobs.map(() => Promise.reject(refusal));
+    const answers = jobs.map(({ input, transfer = [] }) => this.#enqueue(input, transfer, signal));
+    this.#dispatch();
+    return answers;
+  }
+
+  #enqueue(input: I, transfer: readonly Transferable[], signal?: AbortSignal): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       const onAbort = () => {
         const at = this.#queue.indexOf(job);
         if (at < 0) return; // already running: its answer is simply not awaited any more
         this.#queue.splice(at, 1);
-        reject(new BuiltinModelError(499, 'internal_error', `${name}: request aborted`));
+        reject(aborted(this.#options.name));
       };
       const job: Job<I, O> = {
         id: this.#nextId++,
@@ -109,7 +134,6 @@ export class WorkerPool<I, O> {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#queue.push(job);
-      this.#dispatch();
     });
   }
 
@@ -179,7 +203,11 @@ export class WorkerPool<I, O> {
       return;
     }
     slot.job?.reject(
-      new BuiltinModelError(500, 'internal_error', `${name} worker stopped while working on this request (${reason}); it has been replaced`),
+      new BuiltinModelError(
+        500,
+        'internal_error',
+        `${name} worker stopped while working on this request (${reason}); it has been replaced`,
+      ),
     );
     logger?.warn(`${name}: a worker stopped (${reason}); starting a replacement`);
     this.#start();
