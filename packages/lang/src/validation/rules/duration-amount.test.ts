@@ -20,6 +20,12 @@ describe('OVS1006 duration-amount', () => {
     ]);
   });
 
+  it('rejects durations longer than a year', () => {
+    expect(diagnose('watch stream A every 2s with gemma on "x" cooldown 9000h notify stdout', 'OVS1006')).toEqual([
+      { at: '1:52-1:57', severity: 'error', code: 'OVS1006', message: 'the duration "9000h" is too long', hint: 'use at most 8760h' },
+    ]);
+  });
+
   it('leaves unit problems to their own rules', () => {
     expect(diagnose('watch stream A every 1.5 with gemma on "x" cooldown 1.5sec notify stdout', 'OVS1006')).toEqual([]);
   });

@@ -7,7 +7,7 @@ export const limitAmount: ValidationRule = {
   check({ symbols, report }) {
     for (const limit of symbols.limits) {
       const { amount } = limit;
-      if (Number.isInteger(amount.value) && amount.value > 0) continue;
+      if (Number.isSafeInteger(amount.value) && amount.value > 0) continue;
       report({
         range: amount.range,
         message: `a ${limit.metric} limit must be a whole number above 0, got ${amount.raw}`,
