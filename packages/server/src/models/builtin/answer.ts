@@ -126,7 +126,7 @@ function describeBox(box: Box): string {
 }
 
 /** One line per frame (the title is left out when there is a single frame). */
-export function describeFindings(findings: readonly FrameFindings[], profile: BuiltinModelProfile): string {
+function describeFindings(findings: readonly FrameFindings[], profile: BuiltinModelProfile): string {
   if (findings.length === 0) return `no picture to look at (${profile.id} reads ovs:// frames and data: images)`;
   return findings
     .map((frame) => {
@@ -149,8 +149,8 @@ function labelsAnswer(labels: readonly string[], findings: readonly FrameFinding
   for (const asked of labels) {
     const label = profile.vocabulary.canonical(asked);
     if (label === undefined) unsupported.push(asked);
-    const confidence = label === undefined ? 0 : round2(best.get(label) ?? 0);
-    answer[asked] = { present: label !== undefined && confidence >= profile.threshold, confidence };
+    const confidence = label === undefined ? 0 : (best.get(label) ?? 0);
+    answer[asked] = { present: label !== undefined && confidence >= profile.threshold, confidence: round2(confidence) };
   }
   if (unsupported.length > 0 && !labels.includes('unsupported')) answer['unsupported'] = unsupported;
   return answer;
@@ -164,15 +164,15 @@ function escalationAnswer(
 ) {
   const best = bestConfidences(findings);
   const asked = profile.vocabulary.mentionedIn(promptText);
-  const confidence = round2(Math.max(0, ...asked.map((label) => best.get(label) ?? 0)));
+  const confidence = Math.max(0, ...asked.map((label) => best.get(label) ?? 0));
   const seen = describeFindings(findings, profile);
   const description =
     asked.length > 0
       ? `looked for ${asked.join(', ')}; saw: ${seen}`
       : `the prompt names nothing ${profile.id} can judge (it judges ${profile.judges}); saw: ${seen}`;
   const values: Record<EscalationKey, unknown> = {
-    confirmed: confidence >= profile.threshold && asked.length > 0,
-    confidence,
+    confirmed: asked.length > 0 && confidence >= profile.threshold,
+    confidence: round2(confidence),
     description,
   };
   return Object.fromEntries(keys.map((key) => [key, values[key]]));
