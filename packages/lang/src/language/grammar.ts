@@ -93,6 +93,8 @@ const clauseTitles: Readonly<Record<ClauseName, string>> = {
   cooldown: 'a "cooldown"',
 };
 
+const actionDescription = 'an action ("escalate to MODEL" or "notify SINK")';
+
 function range(first: IToken, last: IToken): Range {
   return { start: first.startOffset, end: tokenEnd(last) };
 }
@@ -151,11 +153,15 @@ export class OvsParser extends EmbeddedActionsParser {
     const name = this.CONSUME(Identifier);
     this.CONSUME(Equals);
     const id = this.CONSUME(StringLiteral);
-    const params = this.OPTION(() => this.SUBRULE(this.params));
+    let paramsWritten = false;
+    const params = this.OPTION(() => {
+      paramsWritten = true;
+      return this.SUBRULE(this.params);
+    });
     return this.ACTION(() => {
       const nameNode = this.name(name);
       const idNode = this.string(id);
-      if (!nameNode || !idNode) return undefined;
+      if (!nameNode || !idNode || (paramsWritten && !params)) return undefined;
       return {
         kind: 'ModelDecl',
         range: { start: first.startOffset, end: this.lastEnd() },
@@ -172,11 +178,15 @@ export class OvsParser extends EmbeddedActionsParser {
     this.CONSUME(Equals);
     const type = this.CONSUME(SinkType);
     const target = this.CONSUME(StringLiteral);
-    const params = this.OPTION(() => this.SUBRULE(this.params));
+    let paramsWritten = false;
+    const params = this.OPTION(() => {
+      paramsWritten = true;
+      return this.SUBRULE(this.params);
+    });
     return this.ACTION(() => {
       const nameNode = this.name(name);
       const targetNode = this.string(target);
-      if (!nameNode || !targetNode || !real(type)) return undefined;
+      if (!nameNode || !targetNode || !real(type) || (paramsWritten && !params)) return undefined;
       return {
         kind: 'SinkDecl',
         range: { start: first.startOffset, end: this.lastEnd() },
@@ -188,13 +198,13 @@ export class OvsParser extends EmbeddedActionsParser {
     });
   });
 
-  /** `(key value, key value)`; a parameter that could not be read is left out. */
-  private readonly params = this.RULE('params', (): ParamNode[] => {
+  /** `(key value, key value)`; undefined when a parameter could not be read. */
+  private readonly params = this.RULE('params', (): ParamNode[] | undefined => {
     const params: (ParamNode | undefined)[] = [];
     this.CONSUME(LParen);
     this.MANY_SEP({ SEP: Comma, DEF: () => params.push(this.SUBRULE(this.param)) });
     this.CONSUME(RParen);
-    return params.filter((p) => p !== undefined);
+    return this.ACTION(() => (params.every((p) => p !== undefined) ? (params as ParamNode[]) : undefined));
   });
 
   private readonly param = this.RULE('param', (): ParamNode | undefined => {
@@ -279,6 +289,7 @@ export class OvsParser extends EmbeddedActionsParser {
       const everyNode = this.duration(every);
       if (!streamNodes || !modelNodes || !everyNode || (voteWritten && !vote)) return undefined;
       const slots = this.slots(clauses, ['over', 'ask', 'system', 'between']);
+      if (!slots) return undefined;
       return {
         kind: 'Watch',
         range: { start: first.startOffset, end: this.lastEnd() },
@@ -415,11 +426,12 @@ export class OvsParser extends EmbeddedActionsParser {
     const qualifiers: (Clause | undefined)[] = [];
     this.MANY(() => qualifiers.push(this.SUBRULE(this.qualifier)));
     const actions: (ActionNode | undefined)[] = [];
-    this.AT_LEAST_ONE_SEP1({ SEP: Kw.then, DEF: () => actions.push(this.SUBRULE(this.action)) });
+    this.AT_LEAST_ONE_SEP1({ SEP: Kw.then, DEF: () => actions.push(this.SUBRULE(this.action)), ERR_MSG: actionDescription });
     return this.ACTION(() => {
       const labelNodes = this.strings(labels);
       if (!labelNodes || actions.length === 0 || actions.includes(undefined)) return undefined;
       const slots = this.slots(qualifiers, ['of', 'above', 'cooldown']);
+      if (!slots) return undefined;
       return {
         kind: 'On',
         range: { start: first.startOffset, end: this.lastEnd() },
@@ -473,7 +485,7 @@ export class OvsParser extends EmbeddedActionsParser {
   private readonly action = this.RULE('action', (): ActionNode | undefined =>
     this.OR({
       DEF: [{ ALT: () => this.SUBRULE(this.escalate) }, { ALT: () => this.SUBRULE(this.notify) }],
-      ERR_MSG: 'an action ("escalate to MODEL" or "notify SINK")',
+      ERR_MSG: actionDescription,
     }),
   );
 
@@ -489,6 +501,7 @@ export class OvsParser extends EmbeddedActionsParser {
       const modelNode = this.name(model);
       if (!modelNode) return undefined;
       const slots = this.slots(clauses, ['over', 'ask']);
+      if (!slots) return undefined;
       return {
         kind: 'Escalate',
         range: { start: first.startOffset, end: this.lastEnd() },
@@ -585,11 +598,14 @@ export class OvsParser extends EmbeddedActionsParser {
     return { kind: 'Number', range: { start: token.startOffset, end: token.startOffset + raw.length }, value: Number(raw), raw };
   }
 
-  /** Puts each clause in its slot; a clause given twice is reported and the first one kept. */
-  private slots(clauses: readonly (Clause | undefined)[], allowed: readonly ClauseName[]): Map<ClauseName, Clause> {
+  /**
+   * Puts each clause in its slot; a clause given twice is reported and the first one kept.
+   * Undefined when a clause could not be read: its node is then left out too.
+   */
+  private slots(clauses: readonly (Clause | undefined)[], allowed: readonly ClauseName[]): Map<ClauseName, Clause> | undefined {
+    if (!clauses.every((c) => c !== undefined)) return undefined;
     const slots = new Map<ClauseName, Clause>();
     for (const clause of clauses) {
-      if (!clause) continue;
       const name = clauseName(clause);
       if (!allowed.includes(name)) continue;
       const earlier = slots.get(name);

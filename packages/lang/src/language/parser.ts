@@ -203,13 +203,21 @@ class StatementReader {
     return true;
   }
 
-  /** When a syntax error found a word close to a keyword the grammar wanted, reads it as that keyword. */
+  /**
+   * When a syntax error found a word close to a keyword the grammar wanted, reads it as that
+   * keyword. The word may also be the one before: an optional name took it (`limit concurency 2`).
+   */
   private repairKeyword(error: IRecognitionException): boolean {
+    const expected = this.expectedKeywords(error);
     const token = error.token;
-    if (token.tokenType !== Identifier) return false;
-    const keyword =
-      this.misspelling(token, this.expectedKeywords(error), 2) ?? this.misspelling(token, keywordNames, 3);
-    if (!keyword) return false;
+    const keyword = this.misspelling(token, expected, 2) ?? this.misspelling(token, keywordNames, 3);
+    if (keyword) return this.retypeToken(token, keyword);
+    const previous = (error as IRecognitionException & { previousToken?: IToken }).previousToken;
+    const previousKeyword = previous && this.misspelling(previous, expected, 3);
+    return previousKeyword ? this.retypeToken(previous, previousKeyword) : false;
+  }
+
+  private retypeToken(token: IToken, keyword: Keyword): boolean {
     const index = this.tokens.indexOf(token);
     if (index < 0) return false;
     this.retype(index, keyword);

@@ -6,6 +6,7 @@
  */
 import { EOF } from 'chevrotain';
 import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import { keywordsOf } from './lexer.js';
 
 const MAX_SHOWN = 30;
 
@@ -23,6 +24,12 @@ export function oneOf(words: readonly string[]): string {
   return `${unique.slice(0, -1).join(', ')} or ${unique[unique.length - 1]}`;
 }
 
+/** How to name an expected token type: a keyword group by its keywords, anything else by its label. */
+function labelsOf(type: TokenType): string[] {
+  const keywords = keywordsOf(type);
+  return keywords.length > 0 ? keywords.map((k) => `"${k}"`) : [type.LABEL ?? type.name];
+}
+
 export class SyntaxMessages implements IParserErrorMessageProvider {
   /** The token types each error expected, by the token it found. */
   readonly expectedAt = new Map<IToken, readonly TokenType[]>();
@@ -34,7 +41,7 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
 
   buildMismatchTokenMessage(options: { expected: TokenType; actual: IToken; previous: IToken; ruleName: string }): string {
     this.expectedAt.set(options.actual, [options.expected]);
-    return this.expected(options.expected.LABEL ?? options.expected.name, options.previous, options.actual);
+    return this.expected(oneOf(labelsOf(options.expected)), options.previous, options.actual);
   }
 
   buildNotAllInputParsedMessage(options: { firstRedundant: IToken; ruleName: string }): string {
@@ -72,7 +79,7 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
   ): string {
     const found = actual[0] ?? { image: '', startOffset: NaN, tokenType: EOF, tokenTypeIdx: EOF.tokenTypeIdx ?? 0 };
     this.expectedAt.set(found, firsts);
-    return this.expected(description ?? oneOf(firsts.map((t) => t.LABEL ?? t.name)), previous, found);
+    return this.expected(description ?? oneOf(firsts.flatMap(labelsOf)), previous, found);
   }
 
   private expected(what: string, previous: IToken | undefined, actual: IToken): string {
