@@ -1,0 +1,69 @@
+/** `POST /v1/chat/completions` and `POST /v1/resolve`. */
+import { parseStreamRef, ResolveRequestSchema, validationDetailsFromZod } from '@ovs/protocol';
+import type { FastifyInstance } from 'fastify';
+import { completionBody, completionEvents, completionId } from '../../chat/answer.js';
+import { prepareChat } from '../../chat/prepare.js';
+import { resolveRef } from '../../chat/references.js';
+import { describeFrame } from '../../frames/index.js';
+import type { ModelResponse } from '../../models/model.js';
+import type { AppContext } from '../context.js';
+import { chatError, HttpError, isModelCallFailure, refHttpError, validationError } from '../errors.js';
+
+export function chatRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post('/v1/chat/completions', async (request, reply) => {
+    let outcome = 'ok';
+    const known = (id: string) => (ctx.registry.get(id) ? id : 'unknown');
+    const modelLabel = typeof (request.body as { model?: unknown } | null)?.model === 'string' ? known((request.body as { model: string }).model) : 'unknown';
+    try {
+      const prepared = prepareChat(request.body, ctx.registry, ctx.streams);
+      // Stop the model's work when the client goes away before the answer is written.
+      const abort = new AbortController();
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) abort.abort();
+      });
+      let response: ModelResponse;
+      try {
+        response = await prepared.model.complete({ ...prepared.request, signal: abort.signal });
+      } catch (error) {
+        if (abort.signal.aborted) {
+          outcome = 'client_closed';
+          return reply;
+        }
+        if (isModelCallFailure(error)) {
+          throw chatError(error.status, error.code, error.message, {
+            ...(error.param !== undefined ? { param: error.param } : {}),
+            ...(error.upstream !== undefined ? { upstream: error.upstream } : {}),
+            ...(error.headers !== undefined ? { headers: { ...error.headers } } : {}),
+          });
+        }
+        ctx.logger.error({ err: error, model: prepared.model.id }, 'model failed');
+        throw chatError(500, 'internal_error', `${prepared.model.id} failed on this request; the server log has the details`);
+      }
+      const id = completionId();
+      const context = { modelId: prepared.modelId, createdS: Math.floor(ctx.now() / 1000), resolved: prepared.resolved, threadId: prepared.threadId };
+      if (prepared.stream) {
+        return reply
+          .header('content-type', 'text/event-stream; charset=utf-8')
+          .header('cache-control', 'no-cache')
+          .send(completionEvents(id, context, response, prepared.includeUsage));
+      }
+      return completionBody(id, context, response);
+    } catch (error) {
+      outcome = error instanceof HttpError ? (error.code ?? String(error.status)) : 'internal_error';
+      throw error;
+    } finally {
+      ctx.metrics.inc('ovs_chat_completions_total', { model: modelLabel, outcome });
+    }
+  });
+
+  app.post('/v1/resolve', async (request) => {
+    const parsed = ResolveRequestSchema.safeParse(request.body);
+    if (!parsed.success) throw validationError('Request validation failed', validationDetailsFromZod(parsed.error));
+    const { url, type } = parsed.data;
+    const ref = parseStreamRef(url, type);
+    if (!ref.ok) throw refHttpError(ref.error);
+    const resolution = resolveRef(ctx.streams, ref.value);
+    if (!resolution.ok) throw resolution.error;
+    return { url, type: ref.value.type, stream_id: ref.value.ref.streamId, frames: resolution.frames.map(describeFrame) };
+  });
+}
