@@ -53,6 +53,83 @@ function mutate(text: string, edits: { at: number; remove: number; insert: strin
   return result;
 }
 
+/** Mostly valid values, sometimes one just across a boundary the checker guards. */
+function pick(valid: readonly string[], invalid: readonly string[]): fc.Arbitrary<string> {
+  return fc.oneof({ arbitrary: fc.constantFrom(...valid), weight: 15 }, { arbitrary: fc.constantFrom(...invalid), weight: 1 });
+}
+
+/** Well-formed programs with values drawn on both sides of every checked boundary. */
+const durationArb = pick(['1ms', '2s', '30s', '10m', '1h'], ['0s', '601s', '1.5s', '-1s', '2sec', '2']);
+const windowArb = fc.option(
+  fc.tuple(fc.boolean(), durationArb, durationArb, fc.option(pick(['0.5', '1', '2'], ['0', '-1']))).map(
+    ([last, before, after, fps]) => `${last ? `over last ${before}` : `over ${before} before and ${after} after`}${fps === null ? '' : ` at ${fps} fps`}`,
+  ),
+);
+const actionArb = fc.oneof(
+  fc.tuple(pick(['gemma', 'qwen', 'big'], ['gema']), windowArb, fc.option(fc.constant('ask "Really?"'))).map(([m, w, ask]) =>
+    ['escalate to', m, w, ask].filter(Boolean).join(' '),
+  ),
+  pick(['notify stdout', 'notify alerts'], ['notify nowhere']),
+);
+const ruleArb = fc
+  .record({
+    labels: fc.array(pick(['"fall"', '"fire"', '"smoke"'], ['""']), { minLength: 1, maxLength: 2 }),
+    kOfN: fc.option(pick(['1 of 1', '2 of 3', '3 of 3'], ['0 of 3', '4 of 3', '1 of 2000'])),
+    above: fc.option(pick(['0', '0.8', '1'], ['80', '-0.5']).map((x) => `above ${x}`)),
+    cooldown: fc.option(durationArb.map((d) => `cooldown ${d}`)),
+    actions: fc.array(actionArb, { minLength: 1, maxLength: 3 }),
+  })
+  .map((r) => ['on', r.labels.join(' or '), r.kOfN, r.above, r.cooldown, r.actions.join(' then ')].filter(Boolean).join(' '));
+const watchArb = fc
+  .record({
+    streams: fc.uniqueArray(fc.constantFrom('a', 'b', 'lobby'), { minLength: 1, maxLength: 3 }),
+    every: durationArb,
+    models: fc.uniqueArray(pick(['gemma', 'qwen', 'big'], ['gema']), { minLength: 1, maxLength: 3 }),
+    vote: fc.option(pick(['all', 'any', 'majority', '1'], ['0', '3']).map((v) => `by ${v}`)),
+    window: windowArb,
+    between: fc.option(pick(['08:00 and 18:00', '22:00 and 06:00'], ['25:00 and 07:00', '08:00 and 08:00']).map((b) => `between ${b}`)),
+    system: fc.option(fc.constant('system "You watch a shop."')),
+    rules: fc.array(ruleArb, { maxLength: 3 }),
+  })
+  .map((w) =>
+    [`watch ${w.streams.length > 1 ? 'streams' : 'stream'}`, w.streams.join(', '), 'every', w.every, 'with', w.models.join(', '), w.vote, w.window, w.between, w.system, ...w.rules]
+      .filter(Boolean)
+      .join(' '),
+  );
+const programArb = fc
+  .record({
+    declarations: fc.subarray([
+      'stream lobby = "cc3e3f79"',
+      'stream a = rtsp "rtsp://127.0.0.1:8554/a"',
+      'limit concurrency 4',
+      'limit qwen concurrency 2',
+      'limit big calls 100 per hour',
+      'limit tokens 5000 per day',
+    ]),
+    watches: fc.array(watchArb, { minLength: 1, maxLength: 3 }),
+  })
+  .map((p) => [
+    'model big = "org/big" (max_tokens 300, timeout 30s, json true)',
+    'sink alerts = webhook "http://127.0.0.1:9000/hook"',
+    ...p.declarations,
+    ...p.watches,
+  ].join('\n'));
+
+describe('check on generated programs', () => {
+  it('never throws, and a program without errors compiles to a valid IR with a node per watch', () => {
+    fc.assert(
+      fc.property(programArb, (text) => {
+        const result = check(new Source(text, 'gen.ovs'));
+        expect(result.diagnostics.filter((d) => d.code.startsWith('OVS0'))).toEqual([]);
+        if (!result.ir) return;
+        const ir = PipelineIr.parse(result.ir);
+        expect(ir.nodes.filter((n) => n.type === 'watch')).toHaveLength(result.document.statements.filter((s) => s.kind === 'Watch').length);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
 describe('check on mutated programs', () => {
   it('never throws; diagnostics stay inside the file and render; error-free programs compile to a valid IR', () => {
     fc.assert(
