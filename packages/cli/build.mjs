@@ -16,6 +16,7 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  minify: true,
   logLevel: 'warning',
   // Native add-ons cannot be bundled; they load from node_modules when a command needs them.
   external: ['sharp', '@tensorflow/*', '@vladmandic/human'],

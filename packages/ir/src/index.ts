@@ -1,3 +1,4 @@
+export * from './version.js';
 export * from './schema.js';
 export * from './graph.js';
 export * from './models.js';

@@ -12,7 +12,6 @@ import {
   Budget,
   Edge,
   EscalationNode,
-  IR_VERSION,
   IrNode,
   Limits,
   ModelNode,
@@ -27,6 +26,7 @@ import {
   Vote,
   WatchNode,
 } from './schema.js';
+import { IR_VERSION } from './version.js';
 
 /** Named parts of the schema, emitted once under `$defs` and referenced by name. */
 const NAMED: ReadonlyArray<[z.ZodType, string]> = [

@@ -10,8 +10,7 @@
  * the parser.
  */
 import { z } from 'zod';
-
-export const IR_VERSION = 1 as const;
+import { IR_VERSION } from './version.js';
 
 /** Where a node came from in the .ovs source: 1-based line and column, end exclusive. */
 export const SourceLoc = z.object({

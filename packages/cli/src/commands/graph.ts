@@ -26,7 +26,7 @@ Exit status: 0 on success, 1 when the file has errors (printed on stderr), 2 for
     .action(async (path: string, options: { format: GraphFormat }) => {
       const loaded = await loadPipeline(path, ctx);
       if (!loaded) return;
-      const { renderGraph } = await import('@ovs/ir');
+      const { renderGraph } = await import('../ir-analyses.js');
       ctx.io.stdout.write(renderGraph(loaded.ir, options.format));
     });
 }

@@ -35,14 +35,13 @@ Exit status: 0 on success, 1 when the file has errors (printed on stderr), 2 for
     .action(async (path: string, options: PlanOptions) => {
       const loaded = await loadPipeline(path, ctx);
       if (!loaded) return;
-      const { planCost } = await import('@ovs/ir');
+      const { planCost, renderPlanTable } = await import('../ir-analyses.js');
       const plan = planCost(loaded.ir, options.resolution ? { resolution: options.resolution } : {});
       const bound = Object.keys(options.stream ?? {});
       if (options.json) {
         const unbound = plan.parameters.filter((p) => !bound.includes(p));
         ctx.io.stdout.write(`${JSON.stringify({ file: loaded.file.input.name, ...plan, unboundParameters: unbound }, null, 2)}\n`);
       } else {
-        const { renderPlanTable } = await import('../plan-table.js');
         ctx.io.stdout.write(renderPlanTable(plan, { file: loaded.file.input.name, bound }));
       }
     });
