@@ -32,7 +32,7 @@ import type {
 import type { Source } from '../language/source.js';
 import { collectSymbols, STDOUT_SINK } from '../validation/symbols.js';
 import { STREAM_REFERENCE_PREFIX } from '../validation/url.js';
-import { modelReferencesOf } from '../validation/walk.js';
+import { collectSites } from '../validation/walk.js';
 import { escalationPrompt, watchPrompt } from './prompts.js';
 
 export interface CompileOptions {
@@ -73,7 +73,7 @@ export function compile(document: DocumentNode, options: CompileOptions = {}): I
     nodes.push({ id: modelId(name), type: 'model', name, model: decl.id.value, params: paramsOf(decl.params), declared: true, ...loc(decl.range) });
   }
   const undeclaredModels = new Map<string, NameNode>();
-  for (const reference of modelReferencesOf(symbols.watches, symbols.limits)) {
+  for (const reference of collectSites(document).modelReferences) {
     if (!symbols.models.has(reference.value) && !undeclaredModels.has(reference.value)) undeclaredModels.set(reference.value, reference);
   }
   for (const [name, firstUse] of undeclaredModels) {

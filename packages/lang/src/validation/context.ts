@@ -2,6 +2,7 @@
 import type { DocumentNode, Range } from '../language/ast.js';
 import type { RelatedInformation, Severity } from '../diagnostics/diagnostic.js';
 import type { Symbols } from './symbols.js';
+import type { Sites } from './walk.js';
 
 /** A problem as a rule reports it; the rule's code is added by the checker. */
 export interface Problem {
@@ -16,6 +17,7 @@ export interface Problem {
 export interface ValidationContext {
   readonly document: DocumentNode;
   readonly symbols: Symbols;
+  readonly sites: Sites;
   /** How far back the backend keeps frames; no window may reach further. */
   readonly retentionMs: number;
   report(problem: Problem): void;

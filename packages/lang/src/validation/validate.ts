@@ -5,6 +5,7 @@ import type { DocumentNode } from '../language/ast.js';
 import type { ValidationRule } from './context.js';
 import { specifiedRules } from './specified-rules.js';
 import { collectSymbols } from './symbols.js';
+import { collectSites } from './walk.js';
 
 export interface ValidateOptions {
   /** How far back the backend keeps frames; defaults to the hosted service's 600 s. */
@@ -16,12 +17,14 @@ export interface ValidateOptions {
 /** Problems in a document that parsed, sorted by where they start. Never throws for a well-formed AST. */
 export function validate(document: DocumentNode, options: ValidateOptions = {}): Diagnostic[] {
   const symbols = collectSymbols(document);
+  const sites = collectSites(document);
   const retentionMs = options.retentionMs ?? HOSTED_RETENTION_MS;
   const diagnostics: Diagnostic[] = [];
   for (const rule of options.rules ?? specifiedRules) {
     rule.check({
       document,
       symbols,
+      sites,
       retentionMs,
       report: ({ severity = 'error', ...problem }) => diagnostics.push({ code: rule.code, severity, ...problem }),
     });

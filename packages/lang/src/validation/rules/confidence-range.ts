@@ -1,12 +1,11 @@
 import type { ValidationRule } from '../context.js';
-import { rulesOf } from '../walk.js';
 
 export const confidenceRange: ValidationRule = {
   code: 'OVS1009',
   name: 'confidence-range',
   description: 'A confidence threshold (`above X`) must lie between 0 and 1.',
-  check({ symbols, report }) {
-    for (const { rule } of rulesOf(symbols.watches)) {
+  check({ sites, report }) {
+    for (const { rule } of sites.rules) {
       const above = rule.above;
       if (!above || (above.value >= 0 && above.value <= 1)) continue;
       const asFraction = above.value > 1 && above.value <= 100 ? above.value / 100 : undefined;

@@ -1,6 +1,5 @@
 import type { ValidationRule } from '../context.js';
 import { correctedDuration, DURATION_UNITS, formatDuration } from '../duration.js';
-import { durationsOf } from '../walk.js';
 
 /** A year: longer periods, cooldowns and windows are surely typos (and overflow exact arithmetic). */
 const MAX_DURATION_MS = 365 * 86_400_000;
@@ -9,8 +8,8 @@ export const durationAmount: ValidationRule = {
   code: 'OVS1006',
   name: 'duration-amount',
   description: 'A duration is not a whole, non-negative number of its unit (write 1500ms, not 1.5s), or is longer than a year.',
-  check({ document, symbols, report }) {
-    for (const duration of durationsOf(document, symbols.watches)) {
+  check({ sites, report }) {
+    for (const duration of sites.durations) {
       // A missing or unknown unit is its own problem; one report per duration is enough.
       if (duration.unit === null || !(duration.unit in DURATION_UNITS)) continue;
       if (duration.amount < 0) {

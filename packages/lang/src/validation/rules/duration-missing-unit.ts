@@ -1,13 +1,12 @@
 import type { ValidationRule } from '../context.js';
 import { correctedDuration } from '../duration.js';
-import { durationsOf } from '../walk.js';
 
 export const durationMissingUnit: ValidationRule = {
   code: 'OVS1004',
   name: 'duration-missing-unit',
   description: 'A number stands where a duration belongs but has no unit (ms, s, m or h).',
-  check({ document, symbols, report }) {
-    for (const duration of durationsOf(document, symbols.watches)) {
+  check({ sites, report }) {
+    for (const duration of sites.durations) {
       if (duration.unit !== null) continue;
       const corrected = correctedDuration(duration.amount, null);
       report({

@@ -1,13 +1,12 @@
 import type { ValidationRule } from '../context.js';
 import { correctedDuration, DURATION_UNITS } from '../duration.js';
-import { durationsOf } from '../walk.js';
 
 export const durationUnknownUnit: ValidationRule = {
   code: 'OVS1005',
   name: 'duration-unknown-unit',
   description: 'A duration has a unit other than ms, s, m or h.',
-  check({ document, symbols, report }) {
-    for (const duration of durationsOf(document, symbols.watches)) {
+  check({ sites, report }) {
+    for (const duration of sites.durations) {
       if (duration.unit === null || duration.unit in DURATION_UNITS) continue;
       const corrected = correctedDuration(duration.amount, duration.unit);
       report({

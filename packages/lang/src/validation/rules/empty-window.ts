@@ -1,12 +1,11 @@
 import type { ValidationRule } from '../context.js';
-import { windowsOf } from '../walk.js';
 
 export const emptyWindow: ValidationRule = {
   code: 'OVS1012',
   name: 'empty-window',
   description: 'A window of zero length (`over last 0s`) sees no frames.',
-  check({ symbols, report }) {
-    for (const { window } of windowsOf(symbols.watches)) {
+  check({ sites, report }) {
+    for (const { window } of sites.windows) {
       if (window.before.ms !== 0 || (window.after && window.after.ms !== 0)) continue;
       report({
         range: window.range,

@@ -1,6 +1,5 @@
 import type { NumberNode } from '../../language/ast.js';
 import type { ValidationRule } from '../context.js';
-import { rulesOf } from '../walk.js';
 
 /** How many past answers a trigger may remember. */
 export const MAX_K_OF_N_WINDOW = 1000;
@@ -9,8 +8,8 @@ export const kOfN: ValidationRule = {
   code: 'OVS1008',
   name: 'k-of-n',
   description: `\`K of N\` needs whole numbers with 1 <= K <= N <= ${MAX_K_OF_N_WINDOW}.`,
-  check({ symbols, report }) {
-    for (const { rule } of rulesOf(symbols.watches)) {
+  check({ sites, report }) {
+    for (const { rule } of sites.rules) {
       if (!rule.kOfN) continue;
       const { k, n } = rule.kOfN;
       const notWhole = [k, n].find((part: NumberNode) => !Number.isInteger(part.value));

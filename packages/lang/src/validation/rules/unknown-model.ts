@@ -1,14 +1,13 @@
 import { quoted } from '../../diagnostics/quote.js';
 import { nearest } from '../../diagnostics/suggest.js';
 import type { ValidationRule } from '../context.js';
-import { modelReferencesOf } from '../walk.js';
 
 export const unknownModel: ValidationRule = {
   code: 'OVS1001',
   name: 'unknown-model',
   description: 'A watch, escalation or limit names a model that is neither declared nor well known (gemma, qwen).',
-  check({ symbols, report }) {
-    for (const reference of modelReferencesOf(symbols.watches, symbols.limits)) {
+  check({ symbols, sites, report }) {
+    for (const reference of sites.modelReferences) {
       if (symbols.isModel(reference.value)) continue;
       const suggestion = nearest(reference.value, symbols.modelNames);
       report({

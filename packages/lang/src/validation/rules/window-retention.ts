@@ -1,13 +1,12 @@
 import type { ValidationRule } from '../context.js';
 import { formatDuration } from '../duration.js';
-import { windowsOf } from '../walk.js';
 
 export const windowRetention: ValidationRule = {
   code: 'OVS1011',
   name: 'window-retention',
   description: "A window reaches further back than the backend keeps frames (600 s on the hosted service).",
-  check({ symbols, retentionMs, report }) {
-    for (const { window, owner } of windowsOf(symbols.watches)) {
+  check({ sites, retentionMs, report }) {
+    for (const { window, owner } of sites.windows) {
       const { before } = window;
       if (before.ms === null || before.ms <= retentionMs) continue;
       const kept = formatDuration(retentionMs);
