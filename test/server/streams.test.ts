@@ -2,6 +2,7 @@ import { symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestClip, tempDir } from '../support/clips.js';
+import { closedPort } from '../support/net.js';
 import { waitFor } from '../support/wait.js';
 import { startServer, type Api } from './helpers.js';
 
@@ -130,8 +131,9 @@ describe('streams pulled from a file', () => {
   });
 
   it('keeps retrying a source that never opens and shows why', async () => {
-    const stream = await createStream({ source: { type: 'rtsp', url: 'rtsp://camera:hunter22@127.0.0.1:1/live' } });
-    expect(stream.source.url).toBe('rtsp://***@127.0.0.1:1/live');
+    const port = await closedPort();
+    const stream = await createStream({ source: { type: 'rtsp', url: `rtsp://camera:hunter22@127.0.0.1:${port}/live` } });
+    expect(stream.source.url).toBe(`rtsp://***@127.0.0.1:${port}/live`);
     const status = await waitFor('two failed attempts', async () => {
       const res = await api.call('GET', `/v1/streams/${stream.id}`);
       return res.body.ingest.attempts >= 2 && res.body.ingest.state === 'retrying' ? res.body : undefined;

@@ -39,3 +39,31 @@ export function tempDir(prefix = 'ovs-test-'): { dir: string; remove: () => void
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * `count` distinct JPEG frames (ffmpeg's test pattern, which changes every frame) of the given
+ * size, for pushing to a stream.
+ */
+export function makeJpegFrames(count: number, width = 320, height = 240): Buffer[] {
+  const result = spawnSync(
+    'ffmpeg',
+    ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=10`, '-frames:v', String(count), '-c:v', 'mjpeg', '-q:v', '5', '-f', 'image2pipe', 'pipe:1'],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (result.error) throw new Error(`ffmpeg could not start (${result.error.message}); install ffmpeg`);
+  if (result.status !== 0) throw new Error(`ffmpeg failed making frames: ${result.stderr.toString().trim()}`);
+  return splitJpegs(result.stdout);
+}
+
+/** Splits back-to-back baseline JPEGs as ffmpeg's MJPEG encoder writes them (no embedded thumbnails). */
+function splitJpegs(data: Buffer): Buffer[] {
+  const frames: Buffer[] = [];
+  let start = 0;
+  for (;;) {
+    const end = data.indexOf(Buffer.from([0xff, 0xd9]), start);
+    if (end === -1) break;
+    frames.push(data.subarray(start, end + 2));
+    start = end + 2;
+  }
+  return frames;
+}

@@ -1,4 +1,5 @@
 export { createServer, type OvsServer } from './server.js';
+export { createLogger } from './logger.js';
 export {
   apiKeysFromEnv,
   ConfigError,

@@ -3,9 +3,9 @@
  * embeds it in-process; `ovs serve` runs it from the command line.
  */
 import type { AddressInfo } from 'node:net';
-import { pino, type Logger } from 'pino';
 import { ConfigError, DEFAULTS, isLoopbackHost, parseServerConfig, upstreamApiKey, type ServerOptions } from './config.js';
 import { buildApp } from './http/app.js';
+import { serverLogger } from './logger.js';
 import type { AppContext } from './http/context.js';
 import { Metrics } from './metrics.js';
 import { createDetectModel, createMotionModel } from './models/builtin/index.js';
@@ -39,10 +39,7 @@ export async function createServer(options: ServerOptions = {}): Promise<OvsServ
     );
   }
   const now = givenNow ?? Date.now;
-  const logger: Logger = (givenLogger ?? pino({ level: 'silent' })).child(
-    { component: 'ovs-server' },
-    { redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'apiKey', '*.apiKey'], censor: '[redacted]' } },
-  );
+  const logger = serverLogger(givenLogger);
   const metrics = new Metrics();
 
   const models: Model[] = [];

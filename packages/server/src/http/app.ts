@@ -25,7 +25,7 @@ export function buildApp(ctx: AppContext): FastifyInstance {
 
   // JSON with an empty body means "no body" (e.g. POST /v1/streams with nothing to say).
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     if (text.trim() === '') done(null, undefined);

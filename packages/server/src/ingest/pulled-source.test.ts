@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestClip, tempDir } from '../../../../test/support/clips.js';
+import { closedPort } from '../../../../test/support/net.js';
 import { processAlive, waitFor } from '../../../../test/support/wait.js';
 import { PulledSource, type IngestedFrame, type PulledSourceOptions } from './pulled-source.js';
 import type { IngestSource } from './source-spec.js';
@@ -98,12 +98,3 @@ describe('PulledSource', () => {
     await puller.stop();
   });
 });
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

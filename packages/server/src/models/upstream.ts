@@ -37,6 +37,16 @@ export class UpstreamCallError extends Error {
   }
 }
 
+/**
+ * Request fields passed on to the upstream besides those the adapter sets itself. Anything else
+ * a client sends is accepted and ignored (as the hosted service does): strict upstreams such as
+ * OpenAI refuse parameters they do not know.
+ */
+const FORWARDED_FIELDS = [
+  'top_p', 'stop', 'seed', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'logprobs', 'top_logprobs',
+  'user', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning_effort',
+] as const;
+
 /** How much of an upstream's error body is kept for the client and the log. */
 const ERROR_BODY_CHARS = 2048;
 /** A successful answer larger than this is not a chat completion we can use. */
@@ -52,7 +62,7 @@ export function createUpstreamModel(options: UpstreamModelOptions): Model {
     close: async () => {},
     async complete(request: ModelRequest): Promise<ModelResponse> {
       const body = {
-        ...request.extra,
+        ...forwarded(request.extra),
         model: options.model,
         messages: await Promise.all(request.messages.map((m) => toOpenAiMessage(m, options.imageMaxSide))),
         stream: false,
@@ -102,6 +112,12 @@ export function createUpstreamModel(options: UpstreamModelOptions): Model {
       return answer;
     },
   };
+}
+
+function forwarded(extra: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of FORWARDED_FIELDS) if (extra[key] !== undefined) out[key] = extra[key];
+  return out;
 }
 
 async function toOpenAiMessage(message: ModelMessage, maxSide: number): Promise<Record<string, unknown>> {
