@@ -20,7 +20,6 @@ import type {
   EscalateNode,
   LimitNode,
   NameNode,
-  NotifyNode,
   OnNode,
   ParamNode,
   Range,
@@ -51,6 +50,7 @@ const PER_MS: Readonly<Record<'minute' | 'hour' | 'day', number>> = { minute: 60
 
 export function compile(document: DocumentNode, options: CompileOptions = {}): Ir.PipelineIr {
   const symbols = collectSymbols(document);
+  const sites = collectSites(document);
   const { source } = options;
   const loc = (range: Range): { loc?: Ir.SourceLoc } => (source ? { loc: locationOf(source, range) } : {});
   const nodes: Ir.IrNode[] = [];
@@ -73,7 +73,7 @@ export function compile(document: DocumentNode, options: CompileOptions = {}): I
     nodes.push({ id: modelId(name), type: 'model', name, model: decl.id.value, params: paramsOf(decl.params), declared: true, ...loc(decl.range) });
   }
   const undeclaredModels = new Map<string, NameNode>();
-  for (const reference of collectSites(document).modelReferences) {
+  for (const reference of sites.modelReferences) {
     if (!symbols.models.has(reference.value) && !undeclaredModels.has(reference.value)) undeclaredModels.set(reference.value, reference);
   }
   for (const [name, firstUse] of undeclaredModels) {
@@ -86,8 +86,8 @@ export function compile(document: DocumentNode, options: CompileOptions = {}): I
     const name = decl.name.value;
     nodes.push({ id: sinkId(name), type: 'sink', name, sink: decl.sinkType, target: decl.target.value, params: paramsOf(decl.params), ...loc(decl.range) });
   }
-  const stdoutUse = firstStdoutNotify(symbols.watches, symbols.sinks.has(STDOUT_SINK));
-  if (stdoutUse) nodes.push({ id: sinkId(STDOUT_SINK), type: 'sink', name: STDOUT_SINK, sink: 'stdout', params: {}, ...loc(stdoutUse.range) });
+  const stdoutUse = sites.notifies.find((notify) => notify.sink.value === STDOUT_SINK);
+  if (stdoutUse) nodes.push({ id: sinkId(STDOUT_SINK), type: 'sink', name: STDOUT_SINK, sink: 'stdout', params: {}, ...loc(stdoutUse.sink.range) });
 
   symbols.watches.forEach((watch, w) => {
     const id = `watch:${w + 1}`;
@@ -128,8 +128,7 @@ export function compile(document: DocumentNode, options: CompileOptions = {}): I
     let previous = id;
     rule.actions.forEach((action, a) => {
       const actionId = action.kind === 'Escalate' ? `escalation:${path}.${a + 1}` : `notify:${path}.${a + 1}`;
-      if (action.kind === 'Escalate') nodes.push(escalationNode(actionId, action, labels, watch));
-      else nodes.push({ id: actionId, type: 'notify', ...loc(action.range) });
+      nodes.push(action.kind === 'Escalate' ? escalationNode(actionId, action, labels, watch) : { id: actionId, type: 'notify', ...loc(action.range) });
       edge(previous, actionId, 'then');
       if (action.kind === 'Escalate') edge(modelId(action.model.value), actionId, 'model');
       else edge(actionId, sinkId(action.sink.value), 'deliver');
@@ -212,18 +211,6 @@ function paramsOf(params: readonly ParamNode[]): Record<string, number | string 
     }
   }
   return values;
-}
-
-/** The first `notify stdout`, when stdout is the built-in sink rather than a declared one. */
-function firstStdoutNotify(watches: readonly WatchNode[], declared: boolean): NameNode | undefined {
-  if (declared) return undefined;
-  for (const watch of watches) {
-    for (const rule of watch.rules) {
-      const notify = rule.actions.find((action): action is NotifyNode => action.kind === 'Notify' && action.sink.value === STDOUT_SINK);
-      if (notify) return notify.sink;
-    }
-  }
-  return undefined;
 }
 
 function limitsOf(limits: readonly LimitNode[], loc: (range: Range) => { loc?: Ir.SourceLoc }): Ir.Limits {
