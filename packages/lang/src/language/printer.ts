@@ -40,6 +40,8 @@ interface Line {
   readonly end: number;
   /** Whether a blank line in the source right before this line is kept. */
   readonly mayFollowBlank: boolean;
+  /** The keyword written before `start` that the tree has no range for (`ask "..."`). */
+  readonly keyword?: string;
   /** Set on the first line of a statement that must be set apart by a blank line. */
   readonly setApart: boolean;
   readonly leading: CommentNode[];
@@ -121,12 +123,12 @@ function watchLines(w: WatchNode, setApart: boolean, out: Line[]): void {
   const headerEnd = w.vote?.range.end ?? w.models[w.models.length - 1]!.range.end;
   out.push(line(0, header, w.range.start, headerEnd, true, setApart));
 
-  const clauses: { start: number; end: number; text: string }[] = [];
+  const clauses: { start: number; end: number; text: string; keyword?: string }[] = [];
   if (w.window) clauses.push({ ...w.window.range, text: windowText(w.window) });
-  if (w.ask) clauses.push({ start: w.ask.range.start, end: w.ask.range.end, text: `ask ${str(w.ask)}` });
-  if (w.system) clauses.push({ start: w.system.range.start, end: w.system.range.end, text: `system ${str(w.system)}` });
+  if (w.ask) clauses.push({ ...w.ask.range, text: `ask ${str(w.ask)}`, keyword: 'ask' });
+  if (w.system) clauses.push({ ...w.system.range, text: `system ${str(w.system)}`, keyword: 'system' });
   if (w.schedule) clauses.push({ ...w.schedule.range, text: `between ${w.schedule.from.raw} and ${w.schedule.to.raw}` });
-  for (const c of inSourceOrder(clauses)) out.push(line(1, c.text, c.start, c.end));
+  for (const c of inSourceOrder(clauses)) out.push({ ...line(1, c.text, c.start, c.end), ...(c.keyword ? { keyword: c.keyword } : {}) });
 
   for (const rule of w.rules) onLines(rule, out);
 }
@@ -142,7 +144,8 @@ function onLines(rule: OnNode, out: Line[]): void {
     out.push(line(1, `${head} ${actionText(first)}`, rule.range.start, rule.range.end));
     return;
   }
-  out.push(line(1, head, rule.range.start, first ? first.range.start : rule.range.end));
+  const headEnd = Math.max(rule.labels[rule.labels.length - 1]!.range.end, rule.kOfN?.range.end ?? 0, rule.above?.range.end ?? 0, rule.cooldown?.range.end ?? 0);
+  out.push(line(1, head, rule.range.start, headEnd));
   rule.actions.forEach((action, i) => {
     out.push(line(2, `${i === 0 ? '' : 'then '}${actionText(action)}`, action.range.start, action.range.end, false));
   });
@@ -214,8 +217,11 @@ function followsCode(text: string, offset: number): boolean {
   return false;
 }
 
-/** Whether the source has an empty line just before an offset. */
-function blankBefore(text: string | undefined, offset: number): boolean {
+/**
+ * Whether the source has an empty line just before an offset, or before `keyword` when that is
+ * what precedes the offset.
+ */
+function blankBefore(text: string | undefined, offset: number, keyword?: string): boolean {
   if (text === undefined) return false;
   let newlines = 0;
   for (let i = offset - 1; i >= 0; i--) {
@@ -223,6 +229,7 @@ function blankBefore(text: string | undefined, offset: number): boolean {
     if (c === 10) {
       if (++newlines === 2) return true;
     } else if (c !== 32 && c !== 9 && c !== 13 && c !== 59 && c !== 0xfeff) {
+      if (keyword && text.startsWith(keyword, i + 1 - keyword.length)) return blankBefore(text, i + 1 - keyword.length);
       return false;
     }
   }
@@ -248,7 +255,7 @@ function render(lines: readonly Line[], endComments: readonly CommentNode[], tex
       first = false;
     }
     const code = l.trailing ? `${l.text}  ${commentText(l.trailing)}` : l.text;
-    emit(l.depth, code, (first && l.setApart) || (l.mayFollowBlank && blankBefore(text, l.start)));
+    emit(l.depth, code, (first && l.setApart) || (l.mayFollowBlank && blankBefore(text, l.start, l.keyword)));
   }
   for (const comment of endComments) emit(0, commentText(comment), blankBefore(text, comment.range.start));
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
