@@ -6,12 +6,21 @@ import {
   type CreateStreamResponse,
   type KeepaliveResponse,
   type StreamSource,
-  type StreamStatus,
 } from '@ovs/protocol';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { parseRetryAfter, withRetry, type RetryPolicy } from '../retry.js';
 import { BackendError, classifyBackendError, readErrorBody } from './http-error.js';
+
+/**
+ * Stream status as read by the runner: only `id` and `state` are required (as in the hosted
+ * service's OpenAPI description); every other field may be missing, and an end reason the
+ * protocol does not list yet is accepted.
+ */
+export const LenientStatusSchema = StreamStatusSchema.partial()
+  .required({ id: true, state: true })
+  .extend({ end_reason: z.string().nullish() });
+export type LenientStatus = z.infer<typeof LenientStatusSchema>;
 
 export interface StreamsApiOptions {
   baseUrl: string;
@@ -31,8 +40,8 @@ export class StreamsApi {
     return this.#request('POST', '/streams', CreateStreamResponseSchema, { source });
   }
 
-  get(id: string): Promise<StreamStatus> {
-    return this.#request('GET', `/streams/${encodeURIComponent(id)}`, StreamStatusSchema);
+  get(id: string): Promise<LenientStatus> {
+    return this.#request('GET', `/streams/${encodeURIComponent(id)}`, LenientStatusSchema);
   }
 
   keepalive(id: string): Promise<KeepaliveResponse> {

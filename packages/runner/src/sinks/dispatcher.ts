@@ -119,7 +119,7 @@ export class Dispatcher {
    * which are dead-lettered. Resolves when every record is delivered or dead-lettered.
    */
   async flush(graceMs: number): Promise<void> {
-    if (this.#pending.size > 0) {
+    if (this.#pending.size > 0 && graceMs > 0) {
       let timer: { cancel(): void } | undefined;
       const grace = new Promise<void>((resolve) => (timer = this.options.clock.setTimeout(resolve, graceMs)));
       await Promise.race([Promise.allSettled([...this.#pending]), grace]);

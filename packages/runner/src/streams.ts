@@ -1,0 +1,187 @@
+/**
+ * The run's streams on the backend: declared sources are created (`POST /streams` with the
+ * source) and kept alive (a keepalive every third of the lease) until the run ends, then
+ * deleted; declared ids are verified (`GET /streams/{id}`). Status is polled so the run knows
+ * when a finite source has ended, and fetched on demand (concurrent requests for one stream share
+ * one GET) to pin frames when the backend does not report them.
+ */
+import type { StreamSource } from '@ovs/protocol';
+import type { StreamPlan } from './bindings.js';
+import type { Clock, Timer } from './clock.js';
+import { BackendError } from './backend/http-error.js';
+import type { StreamsApi, LenientStatus } from './backend/streams-api.js';
+import { describeError, RunError } from './errors.js';
+import type { StreamInfo } from './events.js';
+
+export interface BoundStream {
+  readonly name: string;
+  readonly id: string;
+  /** True when this run created it (and so deletes it at the end). */
+  readonly created: boolean;
+  readonly source?: StreamSource;
+  state: 'active' | 'ended';
+  /** The latest status fetched. */
+  status?: LenientStatus;
+}
+
+export interface StreamManagerOptions {
+  api: StreamsApi;
+  /** Used for the deletes at the end: few retries, and not cancelled with the run's calls. */
+  closeApi: StreamsApi;
+  clock: Clock;
+  /** How often to poll every stream's status for its end. */
+  pollMs: number;
+  onEnded(stream: BoundStream): void;
+  onIssue(stream: BoundStream, message: string): void;
+}
+
+/** Stream-clock time of the newest frame, from status (ms since the first frame). */
+export function newestFrameTimestamp(status: LenientStatus | undefined): number | null {
+  if (!status) return null;
+  const { last_frame_at_ms: last, first_frame_at_ms: first } = status;
+  if (typeof last === 'number' && typeof first === 'number') return Math.max(0, last - first);
+  return null;
+}
+
+export class StreamManager {
+  readonly #byNode = new Map<string, BoundStream>();
+  readonly #inflight = new Map<string, Promise<LenientStatus>>();
+  readonly #timers: Timer[] = [];
+  #closed = false;
+
+  constructor(private readonly options: StreamManagerOptions) {}
+
+  /** Creates and verifies every stream; on any failure deletes what it created and throws a RunError. */
+  async open(plans: readonly StreamPlan[]): Promise<void> {
+    const results = await Promise.allSettled(plans.map((plan) => this.#openOne(plan)));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      await this.close();
+      throw failure.reason;
+    }
+  }
+
+  async #openOne(plan: StreamPlan): Promise<void> {
+    const name = plan.node.name;
+    const { api } = this.options;
+    if (plan.kind === 'id') {
+      let status: LenientStatus;
+      try {
+        status = await api.get(plan.streamId);
+      } catch (error) {
+        if (error instanceof BackendError && error.status === 404) {
+          throw new RunError('stream_not_found', `stream ${name}: the backend has no stream "${plan.streamId}" (it may have expired or been deleted); check the id, or bind ${name} to another stream or source`);
+        }
+        throw new RunError('stream_setup_failed', `stream ${name}: cannot check stream "${plan.streamId}": ${describeError(error)}`);
+      }
+      if (status.state === 'ended') {
+        throw new RunError('stream_not_found', `stream ${name}: stream "${plan.streamId}" has ended; bind ${name} to a live stream or a source`);
+      }
+      this.#byNode.set(plan.node.id, { name, id: plan.streamId, created: false, state: 'active', status });
+      return;
+    }
+    let created;
+    try {
+      created = await api.create(plan.source);
+    } catch (error) {
+      throw new RunError('stream_setup_failed', `stream ${name}: the backend could not open the ${plan.source.type} source "${plan.source.url}": ${describeError(error)}`);
+    }
+    const stream: BoundStream = { name, id: created.id, created: true, source: plan.source, state: 'active' };
+    this.#byNode.set(plan.node.id, stream);
+    if (this.#closed) return;
+    const every = Math.max(1000, Math.floor((created.ttl_seconds * 1000) / 3));
+    this.#repeat(every, () => this.#keepalive(stream));
+  }
+
+  /** Starts watching every stream for its end. */
+  startPolling(): void {
+    for (const stream of this.#byNode.values()) this.#repeat(this.options.pollMs, () => this.#poll(stream));
+  }
+
+  get(nodeId: string): BoundStream {
+    const stream = this.#byNode.get(nodeId);
+    if (!stream) throw new Error(`stream node ${nodeId} is not bound`);
+    return stream;
+  }
+
+  all(): BoundStream[] {
+    return [...this.#byNode.values()];
+  }
+
+  info(nodeId: string): StreamInfo {
+    const s = this.get(nodeId);
+    return { name: s.name, id: s.id };
+  }
+
+  /** Fresh status of one stream; callers asking at the same time share one request. */
+  status(stream: BoundStream): Promise<LenientStatus> {
+    let pending = this.#inflight.get(stream.id);
+    if (!pending) {
+      pending = this.options.api.get(stream.id).finally(() => this.#inflight.delete(stream.id));
+      this.#inflight.set(stream.id, pending);
+    }
+    return pending.then((status) => {
+      stream.status = status;
+      if (status.state === 'ended') this.#markEnded(stream);
+      return status;
+    });
+  }
+
+  #repeat(everyMs: number, work: () => Promise<void>): void {
+    const { clock } = this.options;
+    const loop = () => {
+      if (this.#closed) return;
+      const timer = clock.setTimeout(() => {
+        this.#timers.splice(this.#timers.indexOf(timer), 1);
+        void work().then(loop, loop);
+      }, everyMs);
+      this.#timers.push(timer);
+    };
+    loop();
+  }
+
+  async #keepalive(stream: BoundStream): Promise<void> {
+    if (stream.state === 'ended') return;
+    try {
+      await this.options.api.keepalive(stream.id);
+    } catch (error) {
+      if (error instanceof BackendError && error.status === 404) this.#markEnded(stream);
+      else this.options.onIssue(stream, `keepalive failed: ${describeError(error)}`);
+    }
+  }
+
+  async #poll(stream: BoundStream): Promise<void> {
+    if (stream.state === 'ended') return;
+    try {
+      await this.status(stream);
+    } catch (error) {
+      if (error instanceof BackendError && error.status === 404) this.#markEnded(stream);
+      else this.options.onIssue(stream, `status check failed: ${describeError(error)}`);
+    }
+  }
+
+  #markEnded(stream: BoundStream): void {
+    if (stream.state === 'ended') return;
+    stream.state = 'ended';
+    this.options.onEnded(stream);
+  }
+
+  /** Stops keepalive and polling, and deletes the streams this run created (best effort). */
+  async close(): Promise<string[]> {
+    this.#closed = true;
+    for (const timer of this.#timers.splice(0)) timer.cancel();
+    const problems: string[] = [];
+    await Promise.all(
+      [...this.#byNode.values()]
+        .filter((s) => s.created)
+        .map(async (s) => {
+          try {
+            await this.options.closeApi.delete(s.id);
+          } catch (error) {
+            if (!(error instanceof BackendError && error.status === 404)) problems.push(`stream ${s.name} (${s.id}): delete failed: ${describeError(error)}`);
+          }
+        }),
+    );
+    return problems;
+  }
+}

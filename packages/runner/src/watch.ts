@@ -1,0 +1,198 @@
+/**
+ * One watch's tick: ask each of its models about its streams (at the live edge, or at a pinned
+ * frame when the backend does not report what it resolved), read the answers tolerantly, vote,
+ * feed each trigger's K-of-N window, and start an event flow for every trigger that fires.
+ */
+import type { TriggerNode, WatchNode } from '@ovs/ir';
+import { readWatchAnswer, watchAnswerInstruction, watchResponseFormat, type WatchAnswer } from './answers.js';
+import { buildRequest, Priority, type CallOutcome, type ModelCaller, type ModelEntry } from './calls.js';
+import type { Budgets } from './budgets.js';
+import type { Clock } from './clock.js';
+import type { EventFlow } from './actions.js';
+import type { PinnedFrame, StreamInfo, Vote } from './events.js';
+import type { WatchMetrics } from './metrics.js';
+import { refPart, seenFrameRef, watchRef, type RefPart } from './refs.js';
+import { newestFrameTimestamp, type BoundStream, type StreamManager } from './streams.js';
+import { tickVerdict, TriggerState, type ModelVerdicts } from './triggers.js';
+import type { LenientStatus } from './backend/streams-api.js';
+
+/** One model's answer on one tick, as emitted on the handle's `answer` event. */
+export interface AnswerRecord {
+  time: string;
+  watch: string;
+  model: string;
+  modelName: string;
+  streams: StreamInfo[];
+  /** How the answer was read; absent when the call failed. */
+  method?: WatchAnswer['method'];
+  labels?: WatchAnswer['labels'];
+  error?: string;
+  tokens: number;
+  latency_ms: number;
+  frames: Array<{ stream: string; frame_index: number | null; timestamp_ms: number | null }>;
+}
+
+export interface WatchContext {
+  clock: Clock;
+  caller: ModelCaller;
+  budgets: Budgets;
+  streams: StreamManager;
+  flow: EventFlow;
+  /** Whether the backend reports `ovs_resolved`: unknown until the first answer. */
+  backendResolves: { value: boolean | undefined };
+  onAnswer(answer: AnswerRecord): void;
+  /** Every stream of the watch has ended: it will not tick again. */
+  onFinished(watchId: string): void;
+  onBudgetSpent(watchId: string, model: ModelEntry, what: string): void;
+}
+
+export class WatchRunner {
+  readonly metrics: WatchMetrics;
+  readonly #states = new Map<string, TriggerState>();
+  readonly #format;
+  readonly #text: string;
+
+  constructor(
+    private readonly ctx: WatchContext,
+    readonly watch: WatchNode,
+    private readonly streams: BoundStream[],
+    private readonly models: ModelEntry[],
+    private readonly triggers: TriggerNode[],
+  ) {
+    this.metrics = {
+      id: watch.id,
+      streams: streams.map((s) => s.name),
+      periodMs: watch.periodMs,
+      ticks: 0,
+      skipped: 0,
+      outside: 0,
+      budgetSkipped: 0,
+      inFlight: false,
+      calls: 0,
+      failures: 0,
+      unreadable: 0,
+      tokens: 0,
+      events: 0,
+    };
+    for (const t of triggers) this.#states.set(t.id, new TriggerState(t));
+    const labels = watch.labels;
+    this.#format = labels.length > 0 ? watchResponseFormat(labels) : undefined;
+    this.#text = labels.length > 0 ? `${watch.prompt}\n\n${watchAnswerInstruction(labels)}` : watch.prompt;
+  }
+
+  async tick(): Promise<void> {
+    const { clock } = this.ctx;
+    const tickAt = clock.now();
+    const live = this.streams.filter((s) => s.state !== 'ended');
+    if (live.length === 0) {
+      this.ctx.onFinished(this.watch.id);
+      return;
+    }
+    const models = this.models.filter((m) => {
+      const spent = this.ctx.budgets.exhausted(m.node.id);
+      if (!spent) return true;
+      this.metrics.budgetSkipped++;
+      this.ctx.onBudgetSpent(this.watch.id, m, `${spent.amount} ${spent.metric} per ${spent.perMs} ms`);
+      return false;
+    });
+    if (models.length === 0) return;
+
+    // Without ovs_resolved, pin the newest frame first so the answer is about a known frame.
+    const pinned = this.ctx.backendResolves.value === false ? await this.#statuses(live) : undefined;
+    const refs = live.map((s, i) => watchRef(this.watch.view, s.id, pinned?.[i]?.last_frame_index ?? undefined));
+    const parts: Array<RefPart | { type: 'text'; text: string }> = live.flatMap((s, i) =>
+      live.length > 1 ? [{ type: 'text' as const, text: `Stream "${s.name}":` }, refPart(this.watch.view, refs[i]!)] : [refPart(this.watch.view, refs[i]!)],
+    );
+    const outcomes = await Promise.all(
+      models.map((m) => this.ctx.caller.call(m, Priority.Routine, buildRequest(m, { ...(this.watch.system ? { system: this.watch.system } : {}), text: this.#text }, parts, this.#format))),
+    );
+
+    const answers: ModelVerdicts[] = [];
+    let tokens = 0;
+    for (const [i, outcome] of outcomes.entries()) {
+      const model = models[i]!;
+      this.metrics.calls++;
+      if (outcome.ok && outcome.resolved !== undefined) this.ctx.backendResolves.value = true;
+      else if (outcome.ok && this.ctx.backendResolves.value === undefined) this.ctx.backendResolves.value = false;
+      const frames = live.map((s, j) => {
+        const f = this.#resolvedFrame(outcome, refs[j]!) ?? this.#pinnedFrame(pinned?.[j]);
+        return { stream: s.name, frame_index: f?.index ?? null, timestamp_ms: f?.timestampMs ?? null };
+      });
+      const base = { time: new Date(clock.now()).toISOString(), watch: this.watch.id, model: model.id, modelName: model.node.name, streams: live.map((s) => ({ name: s.name, id: s.id })), latency_ms: outcome.latencyMs, frames };
+      if (!outcome.ok) {
+        this.metrics.failures++;
+        this.metrics.lastError = `${model.node.name}: ${outcome.message}`;
+        this.ctx.onAnswer({ ...base, error: outcome.message, tokens: 0 });
+        continue;
+      }
+      tokens += outcome.tokens;
+      const answer = readWatchAnswer(outcome.content, this.watch.labels);
+      this.metrics.lastAnswer = {
+        time: base.time,
+        model: model.node.name,
+        method: answer.method,
+        present: Object.fromEntries(Object.entries(answer.labels).filter(([, v]) => v.present).map(([k, v]) => [k, v.confidence])),
+      };
+      this.ctx.onAnswer({ ...base, method: answer.method, labels: answer.labels, tokens: outcome.tokens });
+      if (answer.method === 'unreadable') this.metrics.unreadable++;
+      else answers.push({ model: model.id, labels: answer.labels });
+    }
+    this.metrics.tokens += tokens;
+
+    const now = clock.now();
+    let frames: PinnedFrame[] | undefined;
+    for (const trigger of this.triggers) {
+      const verdict = tickVerdict(trigger, this.watch.vote, answers);
+      if (!verdict || !this.#states.get(trigger.id)!.observe(verdict.positive, now)) continue;
+      frames ??= await this.#seenFrames(live, refs, outcomes, pinned);
+      this.metrics.events++;
+      this.ctx.flow.fire({
+        watch: this.watch,
+        trigger,
+        streams: live,
+        labels: verdict.labels,
+        confidence: verdict.confidence,
+        model: verdict.model ?? answers[0]!.model,
+        votes: answers,
+        frames,
+        tokens,
+        tickAt,
+      });
+    }
+  }
+
+  async #statuses(streams: BoundStream[]): Promise<Array<LenientStatus | undefined>> {
+    return Promise.all(streams.map((s) => this.ctx.streams.status(s).catch(() => undefined)));
+  }
+
+  #resolvedFrame(outcome: CallOutcome, ref: string): { index: number; timestampMs: number } | undefined {
+    if (!outcome.ok) return undefined;
+    const frame = outcome.resolved?.find((r) => r.url === ref)?.frames.at(-1);
+    return frame ? { index: frame.index, timestampMs: frame.timestamp_ms } : undefined;
+  }
+
+  #pinnedFrame(status: LenientStatus | undefined): { index: number | null; timestampMs: number | null } | undefined {
+    if (!status || status.last_frame_index == null) return undefined;
+    return { index: status.last_frame_index, timestampMs: newestFrameTimestamp(status) };
+  }
+
+  /** The frame each stream's answer was about: resolved by the backend, pinned before the call, or read from status now. */
+  async #seenFrames(streams: BoundStream[], refs: string[], outcomes: CallOutcome[], pinned: Array<LenientStatus | undefined> | undefined): Promise<PinnedFrame[]> {
+    return Promise.all(
+      streams.map(async (s, i): Promise<PinnedFrame> => {
+        const info = { name: s.name, id: s.id };
+        const resolved = outcomes.map((o) => this.#resolvedFrame(o, refs[i]!)).find((f) => f !== undefined);
+        if (resolved) return this.#pin(info, s.id, resolved.index, resolved.timestampMs, 'resolved');
+        const before = this.#pinnedFrame(pinned?.[i]);
+        if (before) return this.#pin(info, s.id, before.index, before.timestampMs, 'requested');
+        const after = this.#pinnedFrame(await this.ctx.streams.status(s).catch(() => undefined));
+        return this.#pin(info, s.id, after?.index ?? null, after?.timestampMs ?? null, 'status');
+      }),
+    );
+  }
+
+  #pin(stream: StreamInfo, streamId: string, index: number | null, timestampMs: number | null, source: PinnedFrame['source']): PinnedFrame {
+    const ref = seenFrameRef({ streamId, index, timestampMs }) ?? `ovs://streams/${streamId}`;
+    return { stream, ref, frame_index: index, timestamp_ms: timestampMs, source };
+  }
+}

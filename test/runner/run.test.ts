@@ -1,0 +1,160 @@
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run, RunError, VirtualClock } from '@ovs/runner';
+import { absentAnswer, startFakeBackend, type FakeBackend } from '../support/fake-backend.js';
+import { compileOvs, drive, record, settle } from './helpers.js';
+
+const ONE_LINER = 'watch stream A every 2s with gemma; on "fall" escalate to qwen over last 30s';
+const quiet = { stdout: false as const, env: {} };
+
+let fake: FakeBackend;
+let dir: string;
+beforeEach(async () => {
+  fake = await startFakeBackend();
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ovs-run-'));
+});
+afterEach(async () => {
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const readJsonl = (file: string) => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+describe('before anything starts', () => {
+  it('names a missing binding and how to give it', () => {
+    let error: unknown;
+    try {
+      run(compileOvs(ONE_LINER), { ...quiet, backend: { url: fake.url } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RunError);
+    expect((error as RunError).code).toBe('missing_binding');
+    expect((error as RunError).message).toContain('stream A');
+    expect((error as RunError).message).toContain('--stream A=<stream id | ovs://streams/<id> | file:PATH | rtsp://... | https://...m3u8');
+    expect(fake.streamRequests).toHaveLength(0);
+  });
+
+  it('refuses a local file against the hosted service', () => {
+    const ir = compileOvs(ONE_LINER);
+    expect(() => run(ir, { ...quiet, env: { OVERSHOOT_API_KEY: 'k-secret' }, bindings: { A: 'file:clip.mp4' } })).toThrow(
+      expect.objectContaining({ code: 'file_source_unsupported', message: expect.stringContaining('cannot read this machine') }),
+    );
+    expect(() => run(ir, { ...quiet, backend: { url: 'https://api.overshoot.ai/v1' }, bindings: { A: 'file:clip.mp4' } })).toThrow(/hosted service/);
+  });
+
+  it('rejects an invalid IR, an unknown model remap and an unknown binding with clear messages', () => {
+    expect(() => run({ version: 1, nodes: 'x' }, quiet)).toThrow(/pipeline IR is not valid[\s\S]*nodes/);
+    expect(() => run(compileOvs(ONE_LINER), { ...quiet, bindings: { A: 's1' }, modelMap: { gema: 'builtin/motion' } })).toThrow(/--model gema: the pipeline uses no model of that name \(its models: gemma, qwen\)/);
+    expect(() => run(compileOvs(ONE_LINER), { ...quiet, bindings: { A: 's1', B: 's2' } })).toThrow(/--stream B: the pipeline has no stream of that name/);
+    expect(() => run(compileOvs(ONE_LINER), { ...quiet, bindings: { A: 'https://example.com/video' } })).toThrow(/cannot tell what/);
+  });
+});
+
+describe('the one-liner against a fake backend', () => {
+  it('watches every 2 s, fires on "fall", escalates with absolute anchors to the frame the watch saw, logs before anything else', async () => {
+    const clock = new VirtualClock();
+    const streamId = fake.addStream(50);
+    let watchSaw: { index: number; timestampMs: number } | undefined;
+    fake.script = (req, n) => {
+      if (req.schemaKeys.includes('confirmed')) return { answer: { confirmed: true, confidence: 0.9, description: 'a person fell' } };
+      if (n === 1) {
+        watchSaw = fake.lastFrame(streamId);
+        // The stream moves on a lot before the escalation is asked.
+        fake.advance(streamId, 300);
+        return { answer: { fall: { present: true, confidence: 0.93 } }, tokens: 120 };
+      }
+      fake.advance(streamId, 5);
+      return absentAnswer(req);
+    };
+    const eventsFile = path.join(dir, 'events.jsonl');
+    const handle = run(compileOvs(ONE_LINER, 'fall.ovs'), { ...quiet, clock, backend: { url: fake.url }, bindings: { A: `ovs://streams/${streamId}` }, eventsFile });
+    const seen = record(handle);
+    const info = await handle.ready;
+    expect(info.streams).toEqual([{ name: 'A', id: streamId, created: false }]);
+    await drive(clock, () => seen.events.length >= 2, 'fired and confirmed');
+
+    const [watchCall] = fake.watchCalls;
+    expect(watchCall!.model).toBe('google/gemma-4-E4B-it');
+    expect(watchCall!.refs).toEqual([`ovs://streams/${streamId}?frame_index=-1`]);
+    expect(watchCall!.schemaKeys).toEqual(['fall']);
+    expect(watchCall!.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { strict: true } });
+
+    const [escalation] = fake.escalations;
+    expect(escalation!.model).toBe('Qwen/Qwen3.5-9B');
+    const start = Math.max(0, watchSaw!.timestampMs - 30_000);
+    expect(escalation!.refs).toEqual([`ovs://streams/${streamId}?start_timestamp_ms=${start}&end_frame_index=${watchSaw!.index}`]);
+
+    const [fired, confirmed] = seen.events;
+    expect(fired).toMatchObject({
+      status: 'fired', watch: 'watch:1', trigger: 'trigger:1.1', label: 'fall', confidence: 0.93, model: 'google/gemma-4-E4B-it',
+      rule: { file: 'fall.ovs', line: 1, column: 37 }, stream: { name: 'A', id: streamId }, tokens: 120,
+      frames: [{ frame_index: watchSaw!.index, timestamp_ms: watchSaw!.timestampMs, ref: `ovs://streams/${streamId}?frame_index=${watchSaw!.index}`, source: 'resolved' }],
+    });
+    expect(confirmed).toMatchObject({ id: fired.id, status: 'confirmed', escalations: [{ model: 'Qwen/Qwen3.5-9B', confirmed: true, confidence: 0.9, description: 'a person fell' }] });
+    expect(readJsonl(eventsFile).map((r) => [r.id, r.status])).toEqual([[fired.id, 'fired'], [fired.id, 'confirmed']]);
+
+    const summary = await handle.stop();
+    expect(summary).toMatchObject({ reason: 'stopped', events: { fired: 1, confirmed: 1, rejected: 0, failed: 0 } });
+    expect(summary.metrics.watches['watch:1']).toMatchObject({ skipped: 0, events: 1, unreadable: 0 });
+    expect(summary.metrics.watches['watch:1']!.ticks).toBeGreaterThanOrEqual(2);
+    expect(summary.metrics.models.gemma!.calls).toBe(summary.metrics.watches['watch:1']!.calls);
+    expect(seen.errors).toEqual([]);
+    // A stream given by id is not ours to delete.
+    expect(fake.streamRequests.filter((r) => r.method === 'DELETE')).toEqual([]);
+  });
+
+  it('prints one line per event on stdout', async () => {
+    const clock = new VirtualClock();
+    const streamId = fake.addStream(5);
+    fake.script = (req) => (req.schemaKeys.includes('confirmed') ? { answer: { confirmed: false, confidence: 0.2, description: 'sitting' } } : { answer: { fall: { present: true, confidence: 0.8 } } });
+    const lines: string[] = [];
+    const handle = run(compileOvs(ONE_LINER, 'fall.ovs'), { env: {}, stdout: { write: (s: string) => lines.push(s) }, clock, backend: { url: fake.url }, bindings: { A: streamId }, duration: 2500 });
+    await handle.ready;
+    let finished = false;
+    handle.done.then(() => (finished = true));
+    await drive(clock, () => finished, 'the end of the duration');
+    expect((await handle.done).reason).toBe('duration');
+    expect(lines[0]).toMatch(/FIRED "fall" 0\.80 on A \(frame 4\) by google\/gemma-4-E4B-it — fall\.ovs:1:37 — [0-9a-f]{8}\n$/);
+    expect(lines[1]).toMatch(/REJECTED "fall" 0\.20 on A .*by Qwen\/Qwen3\.5-9B: "sitting"/);
+  });
+});
+
+describe('streams', () => {
+  it('creates a declared source, keeps it alive, and deletes it on exit', async () => {
+    const clock = new VirtualClock();
+    const ir = compileOvs('stream door = rtsp "rtsp://127.0.0.1:8554/door"\nwatch stream door every 10s with gemma ask "Anyone at the door?" on "person" notify stdout');
+    const handle = run(ir, { ...quiet, clock, backend: { url: fake.url } });
+    const info = await handle.ready;
+    expect(fake.streamRequests[0]).toMatchObject({ method: 'POST', path: '/v1/streams', body: { source: { type: 'rtsp', url: 'rtsp://127.0.0.1:8554/door' } } });
+    expect(info.streams[0]).toMatchObject({ name: 'door', created: true, source: { type: 'rtsp' } });
+    const id = info.streams[0]!.id;
+    await drive(clock, () => fake.streams.get(id)!.keepalives >= 2, 'two keepalives', { stepMs: 10_000 });
+    await handle.stop();
+    expect(fake.streams.get(id)!.deleted).toBe(true);
+  });
+
+  it('fails before starting when a declared stream id does not exist', async () => {
+    const ir = compileOvs('stream lobby = "cc3e3f79-c5c4-4d1c-985e-028b42030569"\nwatch stream lobby every 2s with gemma on "fall" notify stdout');
+    const handle = run(ir, { ...quiet, backend: { url: fake.url } });
+    await expect(handle.done).rejects.toMatchObject({ code: 'stream_not_found', message: expect.stringContaining('stream lobby: the backend has no stream "cc3e3f79-c5c4-4d1c-985e-028b42030569"') });
+    await expect(handle.ready).rejects.toBeInstanceOf(RunError);
+  });
+
+  it('ends by itself when every stream has ended', async () => {
+    const clock = new VirtualClock();
+    const streamId = fake.addStream(5);
+    const handle = run(compileOvs(ONE_LINER), { ...quiet, clock, backend: { url: fake.url }, bindings: { A: streamId }, statusPollMs: 1000 });
+    const seen = record(handle);
+    await handle.ready;
+    await drive(clock, () => fake.watchCalls.length >= 2, 'two calls');
+    fake.end(streamId);
+    let finished = false;
+    handle.done.then(() => (finished = true));
+    await drive(clock, () => finished, 'the end');
+    expect((await handle.done).reason).toBe('ended');
+    expect(seen.status.map((s) => s.kind)).toContain('stream_ended');
+  });
+});
