@@ -156,9 +156,13 @@ describe('planCost', () => {
     // The builtin escalation: 60 firings/hour x 32 frames, no tokens; budgets never hold escalations back.
     expect(detect!.perHour).toEqual({ calls: 60, frames: 1920, tokens: 0 });
     expect(detect!.cappedBy).toEqual([]);
-    // Per day: 8 active hours, under every budget.
-    expect(gemma!.perDay).toEqual({ calls: 5760, frames: 5760 * 22, tokens: 5760 * 22 * 70 });
+    // Per day: the 8 hours the watch runs, each held back by the hourly budgets like the hour above.
+    expect(gemma!.perDay.calls).toBeCloseTo(720 * share * 8);
+    expect(gemma!.perDay.tokens).toBeCloseTo(8_000_000);
     expect(detect!.perDay.calls).toBe(480);
+    // The escalation spends no tokens, so without events the same budgets bind the same way.
+    const idle = plan.idle.models.map((m) => [m.model, Math.round(m.perDay.calls)]);
+    expect(idle).toEqual([['gemma', Math.round(720 * share * 8)], ['mystery', Math.round(600 * share * 8)], ['detect', 0]]);
 
     expect(plan.worst.total.cappedBy).toEqual(['limit mystery calls 600 per hour', 'limit tokens 1000000 per hour']);
     expect(plan.worst.total.exceededBy).toEqual([]);
@@ -193,5 +197,26 @@ describe('planCost', () => {
     const calls = Object.fromEntries(plan.worst.models.map((m) => [m.model, m.perHour.calls]));
     expect(calls).toEqual({ gemma: 600, qwen: 1800 });
     expect(plan.idle.models.find((m) => m.model === 'gemma')!.perHour.calls).toBe(1800);
+  });
+
+  it('prices a day stretch by stretch: watches on different shifts never share an hourly budget', () => {
+    const shift = (id: string, from: string, to: string): IrNode => ({
+      id, type: 'watch', periodMs: 2000, view: frame, prompt: 'x', promptDerived: false, vote: { mode: 'all' }, schedule: { from, to }, labels: [],
+    });
+    const shifts = ir(
+      [
+        { id: 's', type: 'stream', name: 'A', binding: { kind: 'param' } },
+        { id: 'm', type: 'model', name: 'gemma', model: 'google/gemma-4-E4B-it', params: {}, declared: false },
+        shift('day', '08:00', '20:00'),
+        shift('night', '20:00', '08:00'),
+      ],
+      [e('s', 'day', 'input'), e('s', 'night', 'input'), e('m', 'day', 'model'), e('m', 'night', 'model')],
+      [{ model: 'm', metric: 'calls', amount: 2000, perMs: 3_600_000 }],
+    );
+    const [gemma] = planCost(shifts).idle.models;
+    // The hourly figure counts both watches running at once, so the budget holds it at 2000...
+    expect(gemma!.perHour.calls).toBe(2000);
+    // ...but in any real hour only one runs (1800 calls), under the budget: 24 x 1800 a day.
+    expect(gemma!.perDay.calls).toBe(43_200);
   });
 });

@@ -90,15 +90,27 @@ export function minFiringIntervalMs(cooldownMs: number, periodMs: number): numbe
   return periodMs * Math.max(1, Math.ceil(cooldownMs / periodMs));
 }
 
-/** Minutes per day a `between FROM and TO` schedule is active; wraps past midnight; equal ends mean all day (as the runner reads them). */
-export function activeMinutesPerDay(schedule: { from: string; to: string } | undefined): number {
-  if (!schedule) return MINUTES_PER_DAY;
-  const minutes = (hhmm: string) => {
-    const [h = '0', m = '0'] = hhmm.split(':');
-    return Number(h) * 60 + Number(m);
-  };
-  const span = (minutes(schedule.to) - minutes(schedule.from) + MINUTES_PER_DAY) % MINUTES_PER_DAY;
-  return span === 0 ? MINUTES_PER_DAY : span;
+type Schedule = { from: string; to: string } | undefined;
+
+/** `HH:MM` as minutes after midnight. */
+function minutesOf(hhmm: string): number {
+  const [h = '0', m = '0'] = hhmm.split(':');
+  return Number(h) * 60 + Number(m);
+}
+
+/** Whether a watch with this schedule runs at a minute of the day: `from > to` wraps past midnight, equal ends mean all day (as the runner reads them). */
+function runsAt(schedule: Schedule, minute: number): boolean {
+  if (!schedule) return true;
+  const from = minutesOf(schedule.from);
+  const to = minutesOf(schedule.to);
+  if (from === to) return true;
+  return from < to ? minute >= from && minute < to : minute >= from || minute < to;
+}
+
+/** Minutes per day a `between FROM and TO` schedule is active. */
+export function activeMinutesPerDay(schedule: Schedule): number {
+  if (!schedule || schedule.from === schedule.to) return MINUTES_PER_DAY;
+  return (minutesOf(schedule.to) - minutesOf(schedule.from) + MINUTES_PER_DAY) % MINUTES_PER_DAY;
 }
 
 export interface Usage {
@@ -198,57 +210,89 @@ export function planCost(ir: PipelineIr, options: PlanOptions = {}): Plan {
   const resolution = options.resolution ?? DEFAULT_RESOLUTION;
   const graph = indexGraph(ir);
   const watches = graph.watches.map((w) => planWatch(graph, w));
-  const budgets = ir.limits.budgets.map((b) => planBudget(graph, b));
-  const tokenOf = new Map(graph.models.map((m) => [m.id, visualTokensPerFrame(m, resolution)]));
-
+  const budgets = ir.limits.budgets.map((budget) => ({ budget, plan: planBudget(graph, budget) }));
   // Every model some watch or escalation asks, even one that only an event would call.
   const used = new Set(ir.edges.filter((e) => e.kind === 'model').map((e) => e.from));
   const models = graph.models.filter((m) => used.has(m.id));
+  const tokenOf = new Map(models.map((m) => [m.id, visualTokensPerFrame(m, resolution)]));
+  const tokensPerFrame = (modelId: string) => tokenOf.get(modelId)!.tokensPerFrame;
 
-  const tally = (withEvents: boolean): CostCase => {
-    const rows = new Map(models.map((m) => [m.id, emptyRow(tokenOf.get(m.id)!.tokensPerFrame)]));
-    const add = (modelId: string, part: Part, calls: number, frames: number, activeHours: number) => {
-      const row = rows.get(modelId)!;
-      for (const [span, scale] of [['perHour', 1], ['perDay', activeHours]] as const) {
-        row[span][part].calls += calls * scale;
-        row[span][part].frames += calls * frames * scale;
-      }
+  /** Calls and frames per hour of the given watches, with or without every event firing. */
+  const ratesOf = (active: readonly WatchPlan[], withEvents: boolean): Rates => {
+    const rates = emptyRates(models.map((m) => m.id));
+    const add = (modelId: string, part: Part, calls: number, frames: number) => {
+      const tally = rates.get(modelId)![part];
+      tally.calls += calls;
+      tally.frames += calls * frames;
     };
-    for (const w of watches) {
-      for (const m of graph.modelsOf(w.id)) add(m.id, 'watch', w.callsPerHourPerModel, w.framesPerCall, w.activeHoursPerDay);
+    for (const w of active) {
+      for (const m of graph.modelsOf(w.id)) add(m.id, 'watch', w.callsPerHourPerModel, w.framesPerCall);
       if (!withEvents) continue;
       for (const t of w.triggers) {
         for (const action of t.chain) {
           if (action.kind !== 'escalation') continue;
-          for (const m of graph.modelsOf(action.id)) add(m.id, 'escalation', t.firingsPerHour, action.framesPerCall ?? 0, w.activeHoursPerDay);
+          for (const m of graph.modelsOf(action.id)) add(m.id, 'escalation', t.firingsPerHour, action.framesPerCall ?? 0);
         }
       }
     }
-    const bound = applyBudgets(rows, ir.limits.budgets, budgets);
-    const usage = (row: Row, span: Span): Usage => {
-      const calls = row[span].watch.calls + row[span].escalation.calls;
-      const frames = row[span].watch.frames + row[span].escalation.frames;
-      return { calls, frames, tokens: row.tokensPerFrame === null ? null : frames * row.tokensPerFrame };
+    return rates;
+  };
+
+  const costCase = (withEvents: boolean): CostCase => {
+    const binding = new Binding();
+    // An hour with every watch running, under every budget (a day's budget may all go in one hour).
+    const hour = ratesOf(watches, withEvents);
+    holdBack(hour, budgets.map(({ budget, plan }) => ({ budget, text: plan.text, cap: plan.perHourCap })), tokensPerFrame, binding);
+    // A day: each stretch with the same watches running, under the budgets of an hour or less;
+    // then the longer budgets over the whole day.
+    const day = emptyRates(models.map((m) => m.id));
+    const shortBudgets = budgets.filter(({ budget }) => budget.perMs <= HOUR_MS);
+    for (const { hours, active } of daySegments(watches)) {
+      const rates = ratesOf(active, withEvents);
+      holdBack(rates, shortBudgets.map(({ budget, plan }) => ({ budget, text: plan.text, cap: plan.perHourCap })), tokensPerFrame, binding);
+      for (const [modelId, parts] of rates) {
+        for (const part of PARTS) {
+          day.get(modelId)![part].calls += parts[part].calls * hours;
+          day.get(modelId)![part].frames += parts[part].frames * hours;
+        }
+      }
+    }
+    const longBudgets = budgets.filter(({ budget }) => budget.perMs > HOUR_MS);
+    holdBack(day, longBudgets.map(({ budget, plan }) => ({ budget, text: plan.text, cap: plan.perDayCap })), tokensPerFrame, binding);
+
+    const usage = (rates: Rates, modelId: string): Usage => {
+      const { watch, escalation } = rates.get(modelId)!;
+      const frames = watch.frames + escalation.frames;
+      const perFrame = tokensPerFrame(modelId);
+      return { calls: watch.calls + escalation.calls, frames, tokens: perFrame === null ? null : frames * perFrame };
     };
-    const usages = models.map((m): ModelUsage => {
-      const row = rows.get(m.id)!;
-      return { model: m.name, modelId: m.model, nodeId: m.id, tokens: tokenOf.get(m.id)!, perHour: usage(row, 'perHour'), perDay: usage(row, 'perDay'), cappedBy: row.cappedBy };
-    });
-    const sum = (span: Span): Usage => {
-      const known = usages.filter((m) => m[span].tokens !== null);
+    const rows = models.map(
+      (m): ModelUsage => ({
+        model: m.name,
+        modelId: m.model,
+        nodeId: m.id,
+        tokens: tokenOf.get(m.id)!,
+        perHour: usage(hour, m.id),
+        perDay: usage(day, m.id),
+        cappedBy: [...(binding.models.get(m.id) ?? [])],
+      }),
+    );
+    const sum = (span: 'perHour' | 'perDay'): Usage => {
+      const known = rows.filter((m) => m[span].tokens !== null);
       return {
-        calls: usages.reduce((s, m) => s + m[span].calls, 0),
-        frames: usages.reduce((s, m) => s + m[span].frames, 0),
+        calls: rows.reduce((s, m) => s + m[span].calls, 0),
+        frames: rows.reduce((s, m) => s + m[span].frames, 0),
         tokens: known.length === 0 ? null : known.reduce((s, m) => s + (m[span].tokens ?? 0), 0),
       };
     };
     return {
-      models: usages,
+      models: rows,
       total: {
         perHour: sum('perHour'),
         perDay: sum('perDay'),
-        ...bound,
-        tokensUnknownFor: usages.filter((m) => m.tokens.tokensPerFrame === null).map((m) => m.model),
+        cappedBy: [...binding.capped],
+        exceededBy: [...binding.exceeded],
+        tokensUnknownFor: rows.filter((m) => m.tokens.tokensPerFrame === null).map((m) => m.model),
       },
     };
   };
@@ -257,9 +301,9 @@ export function planCost(ir: PipelineIr, options: PlanOptions = {}): Plan {
     resolution,
     parameters: graph.parameters.map((s) => s.name),
     watches,
-    budgets,
-    idle: tally(false),
-    worst: tally(true),
+    budgets: budgets.map(({ plan }) => plan),
+    idle: costCase(false),
+    worst: costCase(true),
   };
 }
 
@@ -308,62 +352,72 @@ function planBudget(graph: GraphIndex, budget: Budget): BudgetPlan {
   };
 }
 
-type Span = 'perHour' | 'perDay';
-type Part = 'watch' | 'escalation';
+const PARTS = ['watch', 'escalation'] as const;
+type Part = (typeof PARTS)[number];
 interface Tally {
   calls: number;
   frames: number;
 }
-/** A model's calls and frames per span, from watch ticks and from escalations apart: budgets hold back only the first. */
-interface Row {
-  readonly tokensPerFrame: number | null;
-  readonly perHour: Record<Part, Tally>;
-  readonly perDay: Record<Part, Tally>;
-  readonly cappedBy: string[];
+/** Per model: calls and frames from watch ticks and from escalations, apart (budgets hold back only the first). */
+type Rates = Map<string, Record<Part, Tally>>;
+
+const emptyRates = (modelIds: readonly string[]): Rates =>
+  new Map(modelIds.map((id) => [id, { watch: { calls: 0, frames: 0 }, escalation: { calls: 0, frames: 0 } }]));
+
+/** Which budgets bound, overall and per model. */
+class Binding {
+  readonly capped = new Set<string>();
+  readonly exceeded = new Set<string>();
+  readonly models = new Map<string, Set<string>>();
 }
 
-const emptyRow = (tokensPerFrame: number | null): Row => ({
-  tokensPerFrame,
-  perHour: { watch: { calls: 0, frames: 0 }, escalation: { calls: 0, frames: 0 } },
-  perDay: { watch: { calls: 0, frames: 0 }, escalation: { calls: 0, frames: 0 } },
-  cappedBy: [],
-});
+/**
+ * The stretches of a day in which the same watches run: cut at every schedule's start and end,
+ * each with its length in hours and the watches running in it.
+ */
+function daySegments(watches: readonly WatchPlan[]): Array<{ hours: number; active: WatchPlan[] }> {
+  const cuts = new Set([0, MINUTES_PER_DAY]);
+  for (const w of watches) if (w.schedule) for (const t of [w.schedule.from, w.schedule.to]) cuts.add(minutesOf(t));
+  const sorted = [...cuts].sort((a, b) => a - b);
+  return sorted.slice(1).map((end, i) => {
+    const start = sorted[i]!;
+    const middle = (start + end) / 2;
+    return { hours: (end - start) / 60, active: watches.filter((w) => runsAt(w.schedule, middle)) };
+  });
+}
 
 /**
- * Lowers the figures to what the budgets allow, the way the runner enforces them: once a
- * budget is spent, routine watch calls of every model it covers are skipped until its window
- * slides on, while escalations always go ahead (and count against it). So a binding budget
- * scales the watch calls of its models by the share that still fits beside the escalations.
- * Unknown models add no tokens here, though a run would count theirs.
+ * Lowers rates to what the budgets allow, the way the runner enforces them: once a budget is
+ * spent, routine watch calls of every model it covers are skipped until its window slides on,
+ * while escalations always go ahead (and count against it). So a binding budget scales the
+ * watch calls of its models by the share that still fits beside the escalations. Unknown
+ * models add no tokens here, though a run would count theirs.
  */
-function applyBudgets(rows: Map<string, Row>, budgets: readonly Budget[], plans: readonly BudgetPlan[]): { cappedBy: string[]; exceededBy: string[] } {
-  const cappedBy = new Set<string>();
-  const exceededBy = new Set<string>();
-  for (const span of ['perHour', 'perDay'] as const) {
-    budgets.forEach((budget, i) => {
-      const plan = plans[i]!;
-      const cap = span === 'perHour' ? plan.perHourCap : plan.perDayCap;
-      const covered = budget.model === undefined ? [...rows.values()] : [rows.get(budget.model)].filter((r) => r !== undefined);
-      const measure = (part: Part) =>
-        covered.reduce((sum, row) => {
-          const { calls, frames } = row[span][part];
-          return sum + (budget.metric === 'calls' ? calls : frames * (row.tokensPerFrame ?? 0));
-        }, 0);
-      const escalations = measure('escalation');
-      const watches = measure('watch');
-      if (escalations + watches <= cap) return;
-      if (escalations >= cap) exceededBy.add(plan.text);
-      if (watches === 0) return;
-      const share = Math.max(0, cap - escalations) / watches;
-      for (const row of covered) {
-        const part = row[span].watch;
-        if (part.calls === 0) continue;
-        part.calls *= share;
-        part.frames *= share;
-        if (!row.cappedBy.includes(plan.text)) row.cappedBy.push(plan.text);
-      }
-      cappedBy.add(plan.text);
-    });
+function holdBack(
+  rates: Rates,
+  budgets: ReadonlyArray<{ budget: Budget; text: string; cap: number }>,
+  tokensPerFrame: (modelId: string) => number | null,
+  binding: Binding,
+): void {
+  for (const { budget, text, cap } of budgets) {
+    const covered = [...rates].filter(([id]) => budget.model === undefined || budget.model === id);
+    const measure = (part: Part) =>
+      covered.reduce((sum, [id, parts]) => {
+        const { calls, frames } = parts[part];
+        return sum + (budget.metric === 'calls' ? calls : frames * (tokensPerFrame(id) ?? 0));
+      }, 0);
+    const escalations = measure('escalation');
+    const watches = measure('watch');
+    if (escalations + watches <= cap * (1 + 1e-9)) continue;
+    if (escalations >= cap) binding.exceeded.add(text);
+    if (watches === 0) continue;
+    const share = Math.max(0, cap - escalations) / watches;
+    for (const [id, parts] of covered) {
+      if (parts.watch.calls === 0) continue;
+      parts.watch.calls *= share;
+      parts.watch.frames *= share;
+      binding.models.set(id, (binding.models.get(id) ?? new Set()).add(text));
+    }
+    binding.capped.add(text);
   }
-  return { cappedBy: [...cappedBy], exceededBy: [...exceededBy] };
 }
