@@ -83,13 +83,17 @@ describe('the examples show what they promise', () => {
     ]);
   });
 
-  it('the budgeted pipeline has token and call budgets that cap its worst case', () => {
+  it('the budgeted pipeline has token and call budgets that hold its watches back', () => {
     const ir = compile('budgeted.ovs');
     expect(ir.limits.budgets.map((b) => [b.model ?? 'pipeline', b.metric, b.amount, b.perMs])).toEqual([
-      ['pipeline', 'tokens', 2_000_000, 3_600_000],
-      ['model:qwen', 'calls', 120, 3_600_000],
+      ['pipeline', 'tokens', 400_000, 3_600_000],
+      ['model:qwen', 'calls', 60, 3_600_000],
     ]);
-    expect(graph('budgeted.ovs').watches[0]!.schedule).toEqual({ from: '22:00', to: '06:00' });
+    expect(planCost(ir).worst.total.cappedBy).toEqual(['limit tokens 400000 per hour', 'limit qwen calls 60 per hour']);
+    expect(graph('budgeted.ovs').watches.map((w) => w.schedule)).toEqual([
+      { from: '22:00', to: '06:00' },
+      { from: '22:00', to: '06:00' },
+    ]);
   });
 
   it('motion-detect: builtin motion escalating to builtin detect, logged', () => {
