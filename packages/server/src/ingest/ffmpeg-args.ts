@@ -12,6 +12,9 @@ export interface IngestOutput {
 /** Network reads that stall longer than this fail, so the reconnect loop takes over. */
 const NETWORK_TIMEOUT_US = String(10_000_000);
 
+/** Live sources start sooner with a shorter probe (ffmpeg's default waits ~5 s on RTSP). */
+const LIVE_PROBE = ['-analyzeduration', '1000000', '-probesize', '1000000'];
+
 /** Nested protocols each source type may use; keeps a playlist from pointing ffmpeg at local files. */
 const PROTOCOLS: Readonly<Record<IngestSource['type'], string>> = {
   rtsp: 'rtsp,rtsps,rtp,udp,tcp,tls',
@@ -34,13 +37,13 @@ export function ffmpegArgs(source: IngestSource, output: IngestOutput): string[]
       if (source.loop) args.push('-stream_loop', '-1');
       break;
     case 'rtsp':
-      args.push('-rtsp_transport', 'tcp', '-timeout', NETWORK_TIMEOUT_US);
+      args.push(...LIVE_PROBE, '-rtsp_transport', 'tcp', '-timeout', NETWORK_TIMEOUT_US);
       break;
     case 'hls':
       args.push('-re', '-rw_timeout', NETWORK_TIMEOUT_US);
       break;
     case 'mjpeg':
-      args.push('-rw_timeout', NETWORK_TIMEOUT_US);
+      args.push(...LIVE_PROBE, '-rw_timeout', NETWORK_TIMEOUT_US);
       break;
   }
   args.push('-i', source.location, '-map', '0:v:0', '-an', '-sn', '-dn');
