@@ -140,6 +140,28 @@ describe('pushed frames', () => {
   });
 });
 
+describe('the clock hook', () => {
+  it('stamps arrivals, leases and stream time with the injected clock', async () => {
+    let now = 1_800_000_000_000;
+    const clocked = await startServer({ now: () => now });
+    try {
+      const created = (await clocked.call('POST', '/v1/streams')).body;
+      expect(created.expires_at_ms).toBe(now + 300_000);
+      for (let i = 0; i < 3; i++) {
+        const res = await clocked.call('POST', `/v1/streams/${created.id}/frames`, { body: frame, headers: { 'content-type': 'image/jpeg' } });
+        expect(res.body.timestamp_ms).toBe(i * 250);
+        now += 250;
+      }
+      const status = (await clocked.call('GET', `/v1/streams/${created.id}`)).body;
+      expect(status).toMatchObject({ first_frame_at_ms: 1_800_000_000_000, last_frame_at_ms: 1_800_000_000_500, stream_time_ms: 750 });
+      const back = await clocked.call('POST', '/v1/resolve', { json: { url: `ovs://streams/${created.id}?offset_ms=-500` } });
+      expect(back.body.frames[0].index).toBe(1);
+    } finally {
+      await clocked.server.close();
+    }
+  });
+});
+
 describe('probes and metrics', () => {
   it('answers healthz, readyz and Prometheus metrics', async () => {
     expect((await api.call('GET', '/healthz')).body).toEqual({ status: 'ok' });
