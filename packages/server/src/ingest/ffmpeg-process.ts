@@ -21,8 +21,12 @@ export interface FfmpegRunOptions {
 
 /** How many ffmpeg diagnostic lines a run keeps for status and error messages. */
 const STDERR_LINES = 8;
-/** A single stderr line longer than this is cut (ffmpeg can print huge lines on bad input). */
+/** A kept diagnostic line longer than this is cut (ffmpeg can print huge lines on bad input). */
 const STDERR_LINE_CHARS = 400;
+/** An unfinished stderr line is kept up to this many characters (its start: where showinfo's fields are). */
+const PARTIAL_LINE_CHARS = 4096;
+/** Frames (or media times) waiting for their pair; more means one side lost some, so the oldest are dropped. */
+const MAX_UNPAIRED_FRAMES = 256;
 
 const SHOWINFO = /\[Parsed_showinfo_\d+ @ [^\]]+\] \[info\] n:\s*\d+\s+pts:\s*-?\d+\s+pts_time:\s*(-?[\d.]+(?:e[+-]?\d+)?)/;
 const LEVEL = /\[(warning|error|fatal|panic)\] /;
@@ -94,6 +98,7 @@ export class FfmpegRun {
     }
     // stdout and stderr are separate pipes: pair frames with showinfo lines in order.
     this.pendingFrames.push(jpeg);
+    if (this.pendingFrames.length > MAX_UNPAIRED_FRAMES) this.pendingFrames.shift();
     this.flushPaired();
   }
 
@@ -105,7 +110,7 @@ export class FfmpegRun {
 
   private stderr(text: string): void {
     const pieces = (this.partialLine + text).split('\n');
-    this.partialLine = (pieces.pop() ?? '').slice(-STDERR_LINE_CHARS);
+    this.partialLine = (pieces.pop() ?? '').slice(0, PARTIAL_LINE_CHARS);
     for (const line of pieces) this.keepLine(line);
   }
 
@@ -114,6 +119,7 @@ export class FfmpegRun {
     const info = this.options.withMediaTime ? SHOWINFO.exec(line) : null;
     if (info) {
       this.mediaTimes.push(Math.round(Number(info[1]) * 1000));
+      if (this.mediaTimes.length > MAX_UNPAIRED_FRAMES) this.mediaTimes.shift();
       this.flushPaired();
       return;
     }
