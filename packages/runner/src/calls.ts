@@ -3,7 +3,7 @@
  * a priority), counted against budgets, timed, retried by the chat client, and recorded in the
  * model's metrics. A failure is an outcome, never an exception.
  */
-import type { ModelNode } from '@ovs/ir';
+import type { Budget, ModelNode } from '@ovs/ir';
 import type { ResponseFormat } from './answers.js';
 import type { ChatClient, ChatRequest, ChatResult } from './backend/chat.js';
 import { BackendError } from './backend/http-error.js';
@@ -29,6 +29,8 @@ export type CallOutcome =
 export interface CallerHooks {
   onFailing(model: ModelEntry, message: string): void;
   onRecovered(model: ModelEntry): void;
+  /** An escalation goes ahead although a budget it counts against is spent (budgets hold back routine calls only). */
+  onEscalationOverBudget(model: ModelEntry, budget: Budget): void;
 }
 
 /** Request fields a model's params may not override. */
@@ -64,6 +66,10 @@ export class ModelCaller {
 
   async call(model: ModelEntry, priority: Priority, request: ChatRequest): Promise<CallOutcome> {
     const counter = model.counter;
+    if (priority === Priority.Escalation) {
+      const spent = this.budgets.exhausted(model.node.id);
+      if (spent) this.hooks.onEscalationOverBudget(model, spent);
+    }
     return this.limits.run(model.node.id, priority, async () => {
       const started = this.clock.now();
       this.budgets.recordCall(model.node.id);

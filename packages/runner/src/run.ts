@@ -433,6 +433,8 @@ class Run implements RunHandle {
         this.#issue({ scope: 'model', model: m.node.name, message: `model ${m.node.name} (${m.id}) failed ${m.counter.metrics.consecutiveFailures} times in a row: ${message}; the rest of the pipeline keeps running` });
       },
       onRecovered: (m) => this.#status('model_recovered', `model ${m.node.name} answers again`, { model: m.node.name }),
+      onEscalationOverBudget: (m, b) =>
+        this.#status('budget_spent', `an escalation to ${m.node.name} goes ahead although the budget of ${b.amount} ${b.metric} per ${b.perMs} ms is spent (budgets hold back routine watch calls only)`, { model: m.node.name }),
     });
     const modelsOf = (nodeId: string) => this.#graph.modelsOf(nodeId).map((m) => this.#models.get(m.id)!);
     const escalator = new Escalator({ caller, streams, clock, escalationWaitMs: options.escalationWaitMs ?? DEFAULTS.escalationWaitMs, signal: this.#abort.signal });
