@@ -1,14 +1,14 @@
 /** What a stream pulls its frames from, once validated (see `media-root.ts` for file paths). */
+import type { StreamSource } from '@ovs/protocol';
 
-export const SOURCE_TYPES = ['rtsp', 'hls', 'file', 'mjpeg'] as const;
-export type SourceType = (typeof SOURCE_TYPES)[number];
+export type SourceType = StreamSource['type'];
 
 /**
  * `realtime`: frames arrive at the media's own rate (`-re` for files) and are stamped with the
  * wall clock on arrival. `asap`: a file is decoded as fast as possible and each frame is
  * stamped with its media time, so a stream's clock is the file's clock (for replays).
  */
-export type Pace = 'realtime' | 'asap';
+export type Pace = NonNullable<StreamSource['pace']>;
 
 export interface IngestSource {
   readonly type: SourceType;
