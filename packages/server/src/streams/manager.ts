@@ -66,7 +66,7 @@ export class StreamManager {
       leaseMs: this.options.leaseMs,
       now,
       source: request.source && publicSource(request.source),
-      onEnd: (s) => this.ended_(s),
+      onEnd: (s) => this.noteEnded(s),
     });
     this.streams.set(stream.id, stream);
     if (ingest) {
@@ -111,7 +111,7 @@ export class StreamManager {
     await Promise.all(this.list().map((s) => s.end('deleted')));
   }
 
-  private ended_(stream: Stream): void {
+  private noteEnded(stream: Stream): void {
     this.options.logger.info({ stream: stream.id, reason: stream.reasonEnded }, 'stream ended');
     this.ended.push(stream);
     while (this.ended.length > ENDED_REMEMBERED) this.forget(this.ended[0]!);

@@ -12,8 +12,9 @@ import { chatError, HttpError, isModelCallFailure, refHttpError, validationError
 export function chatRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post('/v1/chat/completions', async (request, reply) => {
     let outcome = 'ok';
-    const known = (id: string) => (ctx.registry.get(id) ? id : 'unknown');
-    const modelLabel = typeof (request.body as { model?: unknown } | null)?.model === 'string' ? known((request.body as { model: string }).model) : 'unknown';
+    // Only served model ids become label values: clients must not be able to grow the metrics.
+    const asked = (request.body as { model?: unknown } | null | undefined)?.model;
+    const modelLabel = typeof asked === 'string' && ctx.registry.get(asked) ? asked : 'unknown';
     try {
       const prepared = prepareChat(request.body, ctx.registry, ctx.streams);
       // Stop the model's work when the client goes away before the answer is written.
