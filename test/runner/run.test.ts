@@ -122,6 +122,52 @@ describe('the one-liner against a fake backend', () => {
   });
 });
 
+describe('several streams and several models', () => {
+  it('asks one question about both streams of a watch, and escalates with the evidence of each', async () => {
+    const clock = new VirtualClock();
+    const door = fake.addStream(30);
+    const hall = fake.addStream(80);
+    fake.script = (req) =>
+      req.schemaKeys.includes('confirmed') ? { answer: { confirmed: true, confidence: 0.7, description: 'same coat' } } : { answer: { 'same person': { present: true, confidence: 0.9 } } };
+    const ir = compileOvs('watch streams door, hall every 5s with gemma ask "Is the same person visible on both cameras?" on "same person" cooldown 1h escalate to qwen over last 20s');
+    const handle = run(ir, { ...quiet, clock, backend: { url: fake.url }, bindings: { door, hall } });
+    const seen = record(handle);
+    await handle.ready;
+    await drive(clock, () => seen.events.length >= 2, 'confirmed');
+    const [call] = fake.watchCalls;
+    expect(call!.refs).toEqual([`ovs://streams/${door}?frame_index=-1`, `ovs://streams/${hall}?frame_index=-1`]);
+    expect(call!.prompt).toContain('Stream "door":');
+    expect(call!.prompt).toContain('Stream "hall":');
+    expect(seen.events[0].streams).toEqual([{ name: 'door', id: door }, { name: 'hall', id: hall }]);
+    expect(seen.events[0].frames.map((f: any) => f.frame_index)).toEqual([29, 79]);
+    expect(fake.escalations[0]!.refs).toEqual([
+      `ovs://streams/${door}?start_timestamp_ms=0&end_frame_index=29`,
+      `ovs://streams/${hall}?start_timestamp_ms=0&end_frame_index=79`,
+    ]);
+    await handle.stop();
+  });
+
+  it('several models vote per label ("by all": every model that answered must agree)', async () => {
+    const clock = new VirtualClock();
+    const streamId = fake.addStream(10);
+    let tick = 0;
+    fake.script = (req) => {
+      // Tick 0: both say yes; tick 1: only gemma; tick 2 onwards: nobody.
+      const t = Math.floor(tick++ / 2);
+      const yes = t === 0 || (t === 1 && req.model === 'google/gemma-4-E4B-it');
+      return { answer: { forklift: { present: yes, confidence: yes ? 0.9 : 0.1 } } };
+    };
+    const ir = compileOvs('watch stream A every 3s with gemma, qwen by all ask "Forklift?" on "forklift" notify stdout');
+    const handle = run(ir, { ...quiet, clock, backend: { url: fake.url }, bindings: { A: streamId } });
+    const seen = record(handle);
+    await handle.ready;
+    await drive(clock, () => fake.watchCalls.length >= 6, 'three ticks');
+    await handle.stop();
+    expect(seen.events).toHaveLength(1);
+    expect(seen.events[0].votes.map((v: any) => v.model).sort()).toEqual(['Qwen/Qwen3.5-9B', 'google/gemma-4-E4B-it']);
+  });
+});
+
 describe('streams', () => {
   it('creates a declared source, keeps it alive, and deletes it on exit', async () => {
     const clock = new VirtualClock();

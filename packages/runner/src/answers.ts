@@ -39,8 +39,16 @@ export interface ResponseFormat {
 const Confidence = z.number().min(0).max(1);
 const LabelAnswer = z.object({ present: z.boolean(), confidence: Confidence });
 
-function watchSchema(labels: readonly string[]) {
-  return z.object(Object.fromEntries(labels.map((label) => [label, LabelAnswer])));
+const schemas = new WeakMap<readonly string[], z.ZodType>();
+
+/** The schema of a watch's answer; built once per labels array (a watch reuses its own on every tick). */
+function watchSchema(labels: readonly string[]): z.ZodType {
+  let schema = schemas.get(labels);
+  if (!schema) {
+    schema = z.object(Object.fromEntries(labels.map((label) => [label, LabelAnswer])));
+    schemas.set(labels, schema);
+  }
+  return schema;
 }
 
 const EscalationSchema = z.object({

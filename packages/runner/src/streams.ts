@@ -46,6 +46,7 @@ export function newestFrameTimestamp(status: LenientStatus | undefined): number 
 export class StreamManager {
   readonly #byNode = new Map<string, BoundStream>();
   readonly #inflight = new Map<string, Promise<LenientStatus>>();
+  readonly #fetchedAt = new Map<string, number>();
   readonly #timers: Timer[] = [];
   #closed = false;
 
@@ -113,8 +114,15 @@ export class StreamManager {
     return { name: s.name, id: s.id };
   }
 
-  /** Fresh status of one stream; callers asking at the same time share one request. */
-  status(stream: BoundStream): Promise<LenientStatus> {
+  /**
+   * Status of one stream, at most `maxAgeMs` old (0: fetched now). Callers asking at the same
+   * time share one request, so a thousand watches pinning frames of one stream cost one GET.
+   */
+  status(stream: BoundStream, maxAgeMs = 0): Promise<LenientStatus> {
+    const fetched = this.#fetchedAt.get(stream.id);
+    if (maxAgeMs > 0 && stream.status && fetched !== undefined && this.options.clock.now() - fetched <= maxAgeMs) {
+      return Promise.resolve(stream.status);
+    }
     let pending = this.#inflight.get(stream.id);
     if (!pending) {
       pending = this.options.api.get(stream.id).finally(() => this.#inflight.delete(stream.id));
@@ -122,6 +130,7 @@ export class StreamManager {
     }
     return pending.then((status) => {
       stream.status = status;
+      this.#fetchedAt.set(stream.id, this.options.clock.now());
       if (status.state === 'ended') this.#markEnded(stream);
       return status;
     });

@@ -32,6 +32,13 @@ export interface AnswerRecord {
   frames: Array<{ stream: string; frame_index: number | null; timestamp_ms: number | null }>;
 }
 
+/**
+ * How old a stream status may be to pin the frame a watch asks about. The frame is then at most
+ * this much older than the live edge, but it is exactly known; and many watches on one stream
+ * share one status request.
+ */
+const PIN_STATUS_MAX_AGE_MS = 200;
+
 export interface WatchContext {
   clock: Clock;
   caller: ModelCaller;
@@ -162,7 +169,7 @@ export class WatchRunner {
   }
 
   async #statuses(streams: BoundStream[]): Promise<Array<LenientStatus | undefined>> {
-    return Promise.all(streams.map((s) => this.ctx.streams.status(s).catch(() => undefined)));
+    return Promise.all(streams.map((s) => this.ctx.streams.status(s, PIN_STATUS_MAX_AGE_MS).catch(() => undefined)));
   }
 
   #resolvedFrame(outcome: CallOutcome, ref: string): { index: number; timestampMs: number } | undefined {
