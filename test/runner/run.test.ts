@@ -53,6 +53,42 @@ describe('before anything starts', () => {
   });
 });
 
+describe('models the backend does not serve', () => {
+  it('fails before starting, naming the model and how to remap it', async () => {
+    const lister = await startFakeBackend({ models: ['google/gemma-4-E4B-it', 'builtin/detect'] });
+    try {
+      const handle = run(compileOvs(ONE_LINER), { ...quiet, backend: { url: lister.url }, bindings: { A: lister.addStream() } });
+      await expect(handle.done).rejects.toMatchObject({
+        code: 'unknown_model',
+        message: expect.stringContaining('model qwen is "Qwen/Qwen3.5-9B", which the backend does not serve; remap it with --model qwen=<id>'),
+      });
+      const ok = run(compileOvs(ONE_LINER), { ...quiet, backend: { url: lister.url }, bindings: { A: lister.addStream() }, modelMap: { qwen: 'builtin/detect' } });
+      await ok.ready;
+      await ok.stop();
+    } finally {
+      await lister.close();
+    }
+  });
+});
+
+describe('a stream without frames yet', () => {
+  it('counts "no frame yet" answers apart from failures, and starts answering when frames come', async () => {
+    const clock = new VirtualClock();
+    const streamId = fake.addStream(0);
+    const handle = run(compileOvs(ONE_LINER), { ...quiet, clock, backend: { url: fake.url }, bindings: { A: streamId } });
+    const seen = record(handle);
+    await handle.ready;
+    await drive(clock, () => handle.metrics().watches['watch:1']!.noFrames >= 4, 'four empty ticks');
+    fake.advance(streamId, 5);
+    await drive(clock, () => seen.answers.some((a) => a.method === 'schema'), 'an answer');
+    const metrics = handle.metrics();
+    expect(metrics.watches['watch:1']!.failures).toBe(0);
+    expect(metrics.models.gemma!.failing).toBe(false);
+    expect(seen.status.map((s) => s.kind)).not.toContain('model_failing');
+    await handle.stop();
+  });
+});
+
 describe('the one-liner against a fake backend', () => {
   it('watches every 2 s, fires on "fall", escalates with absolute anchors to the frame the watch saw, logs before anything else', async () => {
     const clock = new VirtualClock();

@@ -54,6 +54,8 @@ export interface FakeBackendOptions {
   /** Stream-clock ms between frames (default 100, i.e. 10 fps). */
   frameMs?: number;
   ttlSeconds?: number;
+  /** Model ids listed by GET /v1/models; without it that endpoint is a 404 (not every backend lists). */
+  models?: string[];
 }
 
 /** Answers every label absent, for scripts that only care about some calls. */
@@ -74,9 +76,11 @@ export class FakeBackend {
 
   readonly #server: http.Server;
   readonly #options: Required<FakeBackendOptions>;
+  readonly #listsModels: boolean;
 
   constructor(options: FakeBackendOptions = {}) {
-    this.#options = { resolved: true, initialFrames: 10, frameMs: 100, ttlSeconds: 300, ...options };
+    this.#options = { resolved: true, initialFrames: 10, frameMs: 100, ttlSeconds: 300, models: [], ...options };
+    this.#listsModels = options.models !== undefined;
     this.#server = http.createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -181,6 +185,9 @@ export class FakeBackend {
       res.end(JSON.stringify(payload));
     };
 
+    if (url.pathname === '/v1/models' && this.#listsModels) {
+      return send(200, { object: 'list', data: this.#options.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake', status: 'ready' })) });
+    }
     if (url.pathname === '/v1/chat/completions' && req.method === 'POST') {
       await this.#chat(body, req, res, send);
       return;
@@ -231,6 +238,10 @@ export class FakeBackend {
     };
     // Resolve the references now, as a real backend would at request time.
     const resolved = refs.map((ref, i) => this.#resolve(ref, i));
+    const empty = refs.find((ref) => this.streams.get(/^ovs:\/\/streams\/([^?]+)/.exec(ref)?.[1] ?? '')?.lastFrameIndex === null);
+    if (empty) {
+      return send(422, { detail: { error: { message: `${empty}: the stream has no frames yet`, type: 'stream_error', code: 'frame_not_yet_produced' } } });
+    }
     this.chats.push(recorded);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);

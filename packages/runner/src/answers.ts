@@ -210,6 +210,8 @@ function complete(labels: readonly string[], found: Record<string, LabelVerdict>
 }
 
 export function readWatchAnswer(content: string | null | undefined, labels: readonly string[]): WatchAnswer {
+  // A watch without labels asks a free question: its answer is text, nothing to read in it.
+  if (labels.length === 0) return { method: 'text', labels: {} };
   const text = content ?? '';
   const strict = watchSchema(labels).safeParse(tryParse(text.trim()));
   if (strict.success) return { method: 'schema', labels: complete(labels, strict.data as Record<string, LabelVerdict>) };

@@ -24,7 +24,11 @@ export interface ModelEntry {
 
 export type CallOutcome =
   | ({ ok: true; latencyMs: number } & ChatResult)
-  | { ok: false; error: unknown; message: string; latencyMs: number };
+  /** `noFrames`: the stream had no frame to show yet (not the model's failure). */
+  | { ok: false; error: unknown; message: string; latencyMs: number; noFrames: boolean };
+
+/** Backend codes meaning "nothing to look at yet" (a source still connecting, an empty window). */
+const NO_FRAMES = new Set(['frame_not_yet_produced', 'segment_empty']);
 
 export interface CallerHooks {
   onFailing(model: ModelEntry, message: string): void;
@@ -85,8 +89,9 @@ export class ModelCaller {
       } catch (error) {
         const message = describeError(error);
         const cancelled = error instanceof BackendError && error.kind === 'aborted';
-        if (!cancelled && counter.failed(message)) this.hooks.onFailing(model, message);
-        return { ok: false as const, error, message, latencyMs: this.clock.now() - started };
+        const noFrames = error instanceof BackendError && error.code !== undefined && NO_FRAMES.has(error.code);
+        if (!cancelled && !noFrames && counter.failed(message)) this.hooks.onFailing(model, message);
+        return { ok: false as const, error, message, latencyMs: this.clock.now() - started, noFrames };
       }
     });
   }

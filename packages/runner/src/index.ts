@@ -16,7 +16,7 @@ export type { RunOptions, Logger } from './options.js';
 export { RunError, type RunErrorCode } from './errors.js';
 export type { EventRecord, EventStatus, EscalationRecord, PinnedFrame, StreamInfo, Vote } from './events.js';
 export type { AnswerRecord } from './watch.js';
-export type { WatchMetrics, ModelMetrics, EventCounts, LastAnswer } from './metrics.js';
+export type { WatchMetrics, ModelMetrics, EventCounts, LastAnswer, SampleSummary } from './metrics.js';
 export type { SinkStats, DeadLetter } from './sinks/index.js';
 export { formatEventLine } from './sinks/index.js';
 export { RealClock, VirtualClock, type Clock, type Timer } from './clock.js';

@@ -24,6 +24,8 @@ export interface WatchMetrics {
   inFlight: boolean;
   calls: number;
   failures: number;
+  /** Calls answered "no frame yet" (a source still connecting): not counted as failures. */
+  noFrames: number;
   unreadable: number;
   tokens: number;
   events: number;
@@ -39,7 +41,7 @@ export interface ModelMetrics {
   failures: number;
   retries: number;
   tokens: number;
-  latencyMs: { last: number; mean: number; p50: number; p95: number; max: number };
+  latencyMs: SampleSummary;
   consecutiveFailures: number;
   /** True after `failingAfter` failures in a row, until a call succeeds. */
   failing: boolean;
@@ -53,8 +55,17 @@ export interface EventCounts {
   failed: number;
 }
 
-/** Keeps the last few hundred latencies for percentiles. */
-class LatencyWindow {
+export interface SampleSummary {
+  last: number;
+  mean: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** Keeps the last 512 samples (latencies, tick lateness) for percentiles; mean and max over all. */
+export class RecentSamples {
   readonly #samples: number[] = [];
   #next = 0;
   #count = 0;
@@ -72,15 +83,15 @@ class LatencyWindow {
     this.last = ms;
   }
 
-  summary(): ModelMetrics['latencyMs'] {
+  summary(): SampleSummary {
     const sorted = [...this.#samples].sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-    return { last: this.last, mean: this.#count ? Math.round(this.#sum / this.#count) : 0, p50: at(0.5), p95: at(0.95), max: this.#max };
+    return { last: this.last, mean: this.#count ? Math.round(this.#sum / this.#count) : 0, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: this.#max };
   }
 }
 
 export class ModelCounter {
-  readonly #latency = new LatencyWindow();
+  readonly #latency = new RecentSamples();
   readonly metrics: Omit<ModelMetrics, 'latencyMs'>;
 
   constructor(

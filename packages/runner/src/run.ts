@@ -12,6 +12,8 @@ import { EventFlow } from './actions.js';
 import { ChatClient } from './backend/chat.js';
 import { chooseBackend, type BackendChoice } from './backend/choose.js';
 import { startEmbeddedServer, type EmbeddedServer } from './backend/embedded.js';
+import type { HttpOptions } from './backend/http.js';
+import { listModels } from './backend/models-api.js';
 import { StreamsApi } from './backend/streams-api.js';
 import { planStreams, type StreamPlan } from './bindings.js';
 import { Budgets } from './budgets.js';
@@ -22,7 +24,7 @@ import { describeError, RunError } from './errors.js';
 import { Escalator } from './escalation.js';
 import { JsonlAppender, type EventRecord } from './events.js';
 import { CallLimits } from './limits.js';
-import { ModelCounter, type EventCounts, type ModelMetrics, type WatchMetrics } from './metrics.js';
+import { ModelCounter, RecentSamples, type EventCounts, type ModelMetrics, type SampleSummary, type WatchMetrics } from './metrics.js';
 import { DEFAULTS, retryPolicy, silentLogger, type Logger, type RunOptions } from './options.js';
 import { Scheduler } from './scheduler.js';
 import { createSinks, Dispatcher, type SinkStats } from './sinks/index.js';
@@ -82,6 +84,8 @@ export interface RunMetrics {
   uptimeMs: number;
   callsInFlight: number;
   eventFlowsInFlight: number;
+  /** How late ticks ran after their scheduled time (the last 512 ticks of every watch). */
+  tickLatenessMs: SampleSummary;
   watches: Record<string, WatchMetrics>;
   models: Record<string, ModelMetrics>;
   events: EventCounts;
@@ -230,7 +234,7 @@ class Run implements RunHandle {
   readonly #models = new Map<string, ModelEntry>();
   readonly #runners: WatchRunner[] = [];
   readonly #scheduler: Scheduler;
-  readonly #counts: EventCounts = { fired: 0, confirmed: 0, rejected: 0, failed: 0 };
+  readonly #lateness = new RecentSamples();
 
   #streams: StreamManager | undefined;
   #flow: EventFlow | undefined;
@@ -293,6 +297,7 @@ class Run implements RunHandle {
     );
     this.#log = options.eventsFile ? new JsonlAppender(path.resolve(this.#cwd, options.eventsFile)) : undefined;
     this.#scheduler = new Scheduler(this.#clock, {
+      onTick: (_watch, _at, latenessMs) => this.#lateness.add(latenessMs),
       onError: (watch, error) => this.#issue({ scope: 'watch', watch, message: `watch ${watch}: ${describeError(error)}` }),
     });
 
@@ -344,9 +349,10 @@ class Run implements RunHandle {
       uptimeMs: this.#startedAt === undefined ? 0 : now - this.#startedAt,
       callsInFlight: this.#limits?.active ?? 0,
       eventFlowsInFlight: this.#flow?.active ?? 0,
+      tickLatenessMs: this.#lateness.summary(),
       watches,
       models,
-      events: { ...(this.#flow?.counts ?? this.#counts) },
+      events: { ...(this.#flow?.counts ?? { fired: 0, confirmed: 0, rejected: 0, failed: 0 }) },
       sinks: this.#dispatcher.stats(),
       streams,
     };
@@ -393,6 +399,8 @@ class Run implements RunHandle {
     const apiKey = this.#backend.apiKey;
     const streamsApi = new StreamsApi({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry, timeoutMs: DEFAULTS.streamRequestTimeoutMs, signal: this.#abort.signal });
     const chat = new ChatClient({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry, timeoutMs: options.callTimeoutMs ?? DEFAULTS.callTimeoutMs });
+
+    await this.#checkModels({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, timeoutMs: DEFAULTS.streamRequestTimeoutMs, signal: this.#abort.signal });
 
     const streams = new StreamManager({
       // Stream requests made while stopping (deletes) must not be cancelled with the calls.
@@ -506,6 +514,28 @@ class Run implements RunHandle {
     };
     this.#status('started', `running ${info.watches.length} watch${info.watches.length === 1 ? '' : 'es'} on ${info.streams.length} stream${info.streams.length === 1 ? '' : 's'}`);
     return info;
+  }
+
+  /** A model id the backend does not serve is an error before anything starts; one not ready yet is a warning. */
+  async #checkModels(http: HttpOptions): Promise<void> {
+    const served = await listModels(http);
+    if ('unknown' in served) {
+      this.#logger.info(`not checking model ids: the backend's model list is unavailable (${served.unknown})`);
+      return;
+    }
+    const byId = new Map(served.models.map((m) => [m.id, m]));
+    const missing: string[] = [];
+    for (const node of this.#graph.models) {
+      const id = this.#modelIds.get(node.id)!;
+      const model = byId.get(id);
+      if (!model) missing.push(`  model ${node.name} is "${id}", which the backend does not serve; remap it with --model ${node.name}=<id>`);
+      else if (model.status && model.status !== 'ready') {
+        this.#issue({ scope: 'model', model: node.name, message: `model ${node.name} (${id}) is ${model.status} on the backend; its calls may fail until it is ready` });
+      }
+    }
+    if (missing.length > 0) {
+      throw new RunError('unknown_model', `${missing.join('\n')}\n  (the backend serves: ${served.models.map((m) => m.id).join(', ') || 'nothing'})`);
+    }
   }
 
   #streamEnded(stream: BoundStream): void {

@@ -25,6 +25,8 @@ export interface AnswerRecord {
   streams: StreamInfo[];
   /** How the answer was read; absent when the call failed. */
   method?: WatchAnswer['method'];
+  /** The model's text (the first 1000 characters). */
+  text?: string;
   labels?: WatchAnswer['labels'];
   error?: string;
   tokens: number;
@@ -77,6 +79,7 @@ export class WatchRunner {
       inFlight: false,
       calls: 0,
       failures: 0,
+      noFrames: 0,
       unreadable: 0,
       tokens: 0,
       events: 0,
@@ -127,7 +130,8 @@ export class WatchRunner {
       });
       const base = { time: new Date(clock.now()).toISOString(), watch: this.watch.id, model: model.id, modelName: model.node.name, streams: live.map((s) => ({ name: s.name, id: s.id })), latency_ms: outcome.latencyMs, frames };
       if (!outcome.ok) {
-        this.metrics.failures++;
+        if (outcome.noFrames) this.metrics.noFrames++;
+        else this.metrics.failures++;
         this.metrics.lastError = `${model.node.name}: ${outcome.message}`;
         this.ctx.onAnswer({ ...base, error: outcome.message, tokens: 0 });
         continue;
@@ -140,7 +144,7 @@ export class WatchRunner {
         method: answer.method,
         present: Object.fromEntries(Object.entries(answer.labels).filter(([, v]) => v.present).map(([k, v]) => [k, v.confidence])),
       };
-      this.ctx.onAnswer({ ...base, method: answer.method, labels: answer.labels, tokens: outcome.tokens });
+      this.ctx.onAnswer({ ...base, method: answer.method, labels: answer.labels, text: (outcome.content ?? '').slice(0, 1000), tokens: outcome.tokens });
       if (answer.method === 'unreadable') this.metrics.unreadable++;
       else answers.push({ model: model.id, labels: answer.labels });
     }

@@ -8,9 +8,9 @@ import {
   type StreamSource,
 } from '@ovs/protocol';
 import { z } from 'zod';
-import type { Clock } from '../clock.js';
-import { parseRetryAfter, withRetry, type RetryPolicy } from '../retry.js';
-import { BackendError, classifyBackendError, readErrorBody } from './http-error.js';
+import { withRetry, type RetryPolicy } from '../retry.js';
+import { classifyBackendError } from './http-error.js';
+import { requestJson, type HttpOptions } from './http.js';
 
 /**
  * Stream status as read by the runner: only `id` and `state` are required (as in the hosted
@@ -22,20 +22,14 @@ export const LenientStatusSchema = StreamStatusSchema.partial()
   .extend({ end_reason: z.string().nullish() });
 export type LenientStatus = z.infer<typeof LenientStatusSchema>;
 
-export interface StreamsApiOptions {
-  baseUrl: string;
-  apiKey?: string;
-  clock: Clock;
+export interface StreamsApiOptions extends HttpOptions {
   retry: RetryPolicy;
-  timeoutMs: number;
-  /** Aborts every request when the run is torn down. */
-  signal?: AbortSignal;
 }
 
 export class StreamsApi {
   constructor(private readonly options: StreamsApiOptions) {}
 
-  /** Creating a source is not retried on 5xx alone: a 422 (unreachable source) is final. */
+  /** A 422 (the backend cannot open the source) is final; 429 and 5xx are retried. */
   create(source: StreamSource): Promise<CreateStreamResponse> {
     return this.#request('POST', '/streams', CreateStreamResponseSchema, { source });
   }
@@ -54,71 +48,11 @@ export class StreamsApi {
 
   #request<T>(method: string, path: string, schema: z.ZodType<T> | undefined, body?: unknown): Promise<T> {
     const { clock, retry, signal } = this.options;
-    return withRetry(() => this.#once(method, path, schema, body), {
+    return withRetry(() => requestJson(this.options, method, path, schema, body), {
       policy: retry,
       clock,
       classify: classifyBackendError,
       ...(signal ? { signal } : {}),
     });
-  }
-
-  async #once<T>(method: string, path: string, schema: z.ZodType<T> | undefined, body?: unknown): Promise<T> {
-    const { baseUrl, apiKey, clock, timeoutMs, signal } = this.options;
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = clock.setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const what = `${method} ${path}`;
-    try {
-      let response: Response;
-      try {
-        response = await fetch(`${baseUrl}${path}`, {
-          method,
-          headers: {
-            accept: 'application/json',
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
-          },
-          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-          signal: controller.signal,
-        });
-      } catch (error) {
-        if (timedOut) throw new BackendError('timeout', `${what}: no answer within ${timeoutMs} ms`);
-        if (signal?.aborted) throw new BackendError('aborted', `${what}: cancelled`);
-        const cause = (error as { cause?: unknown }).cause;
-        throw new BackendError('network', `${what}: ${cause instanceof Error ? cause.message : (error as Error).message}`);
-      }
-      const text = await response.text().catch(() => '');
-      if (timedOut) throw new BackendError('timeout', `${what}: no answer within ${timeoutMs} ms`);
-      let json: unknown = undefined;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = text;
-      }
-      if (!response.ok) {
-        const { message, code } = readErrorBody(json);
-        throw new BackendError(
-          'http',
-          `${what}: HTTP ${response.status}${message ? `: ${message}` : ''}`,
-          response.status,
-          code,
-          parseRetryAfter(response.headers.get('retry-after'), clock.now()),
-        );
-      }
-      if (!schema) return undefined as T;
-      const parsed = schema.safeParse(json);
-      if (!parsed.success) {
-        throw new BackendError('http', `${what}: the backend answered an unexpected shape (${parsed.error.issues[0]?.message ?? 'invalid'})`, response.status);
-      }
-      return parsed.data;
-    } finally {
-      timer.cancel();
-      signal?.removeEventListener('abort', onAbort);
-    }
   }
 }

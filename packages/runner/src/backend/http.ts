@@ -1,0 +1,74 @@
+/** One JSON request to the backend's REST endpoints, with a timeout on the injected clock and errors classified for retries. */
+import type { z } from 'zod';
+import type { Clock } from '../clock.js';
+import { parseRetryAfter } from '../retry.js';
+import { BackendError, readErrorBody } from './http-error.js';
+
+export interface HttpOptions {
+  baseUrl: string;
+  apiKey?: string;
+  clock: Clock;
+  timeoutMs: number;
+  /** Cancels the request (e.g. when the run is torn down). */
+  signal?: AbortSignal;
+}
+
+export async function requestJson<T>(options: HttpOptions, method: string, path: string, schema: z.ZodType<T> | undefined, body?: unknown): Promise<T> {
+  const { baseUrl, apiKey, clock, timeoutMs, signal } = options;
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = clock.setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const onAbort = () => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const what = `${method} ${path}`;
+  try {
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: controller.signal,
+      });
+    } catch (error) {
+      if (timedOut) throw new BackendError('timeout', `${what}: no answer within ${timeoutMs} ms`);
+      if (signal?.aborted) throw new BackendError('aborted', `${what}: cancelled`);
+      const cause = (error as { cause?: unknown }).cause;
+      throw new BackendError('network', `${what}: ${cause instanceof Error ? cause.message : (error as Error).message}`);
+    }
+    const text = await response.text().catch(() => '');
+    if (timedOut) throw new BackendError('timeout', `${what}: no answer within ${timeoutMs} ms`);
+    let json: unknown = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    if (!response.ok) {
+      const { message, code } = readErrorBody(json);
+      throw new BackendError(
+        'http',
+        `${what}: HTTP ${response.status}${message ? `: ${message}` : ''}`,
+        response.status,
+        code,
+        parseRetryAfter(response.headers.get('retry-after'), clock.now()),
+      );
+    }
+    if (!schema) return undefined as T;
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new BackendError('http', `${what}: the backend answered an unexpected shape (${parsed.error.issues[0]?.message ?? 'invalid'})`, response.status);
+    }
+    return parsed.data;
+  } finally {
+    timer.cancel();
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
