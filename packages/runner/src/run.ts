@@ -530,7 +530,7 @@ class Run implements RunHandle {
       const model = byId.get(id);
       if (!model) missing.push(`  model ${node.name} is "${id}", which the backend does not serve; remap it with --model ${node.name}=<id>`);
       else if (model.status && model.status !== 'ready') {
-        this.#issue({ scope: 'model', model: node.name, message: `model ${node.name} (${id}) is ${model.status} on the backend; its calls may fail until it is ready` });
+        this.#status('backend', `model ${node.name} (${id}) is ${model.status} on the backend (still loading?); its calls are retried until it is ready`, { model: node.name, status: model.status });
       }
     }
     if (missing.length > 0) {
