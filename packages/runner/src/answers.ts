@@ -39,16 +39,22 @@ export interface ResponseFormat {
 const Confidence = z.number().min(0).max(1);
 const LabelAnswer = z.object({ present: z.boolean(), confidence: Confidence });
 
-const schemas = new WeakMap<readonly string[], z.ZodType>();
+/** Built once per set of labels: every watch asking about the same labels shares them. */
+const byLabels = new Map<string, { schema: z.ZodType; format: ResponseFormat }>();
 
-/** The schema of a watch's answer; built once per labels array (a watch reuses its own on every tick). */
-function watchSchema(labels: readonly string[]): z.ZodType {
-  let schema = schemas.get(labels);
-  if (!schema) {
-    schema = z.object(Object.fromEntries(labels.map((label) => [label, LabelAnswer])));
-    schemas.set(labels, schema);
+function forLabels(labels: readonly string[]): { schema: z.ZodType; format: ResponseFormat } {
+  const key = JSON.stringify(labels);
+  let entry = byLabels.get(key);
+  if (!entry) {
+    const schema = z.object(Object.fromEntries(labels.map((label) => [label, LabelAnswer])));
+    entry = { schema, format: responseFormat('watch_answer', schema) };
+    byLabels.set(key, entry);
   }
-  return schema;
+  return entry;
+}
+
+function watchSchema(labels: readonly string[]): z.ZodType {
+  return forLabels(labels).schema;
 }
 
 const EscalationSchema = z.object({
@@ -63,7 +69,7 @@ function responseFormat(name: string, schema: z.ZodType): ResponseFormat {
 }
 
 export function watchResponseFormat(labels: readonly string[]): ResponseFormat {
-  return responseFormat('watch_answer', watchSchema(labels));
+  return forLabels(labels).format;
 }
 
 export const escalationResponseFormat: ResponseFormat = responseFormat('escalation_answer', EscalationSchema);

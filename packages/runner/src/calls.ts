@@ -64,7 +64,6 @@ export class ModelCaller {
     private readonly limits: CallLimits,
     private readonly budgets: Budgets,
     private readonly clock: Clock,
-    private readonly signal: AbortSignal,
     private readonly hooks: CallerHooks,
   ) {}
 
@@ -78,10 +77,7 @@ export class ModelCaller {
       const started = this.clock.now();
       this.budgets.recordCall(model.node.id);
       try {
-        const result = await this.chat.complete(request, {
-          signal: this.signal,
-          onRetry: () => void counter.metrics.retries++,
-        });
+        const result = await this.chat.complete(request, { onRetry: () => void counter.metrics.retries++ });
         const latencyMs = this.clock.now() - started;
         this.budgets.recordTokens(model.node.id, result.tokens);
         if (counter.succeeded(latencyMs, result.tokens)) this.hooks.onRecovered(model);

@@ -6,6 +6,7 @@
  * cancelled), sinks are flushed (what cannot be delivered is dead-lettered), created streams are
  * deleted and the embedded server is closed.
  */
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { indexGraph, PipelineIr, type GraphIndex } from '@ovs/ir';
 import { EventFlow } from './actions.js';
@@ -301,6 +302,8 @@ class Run implements RunHandle {
       onError: (watch, error) => this.#issue({ scope: 'watch', watch, message: `watch ${watch}: ${describeError(error)}` }),
     });
 
+    // Backoff waits, stream requests and escalation waits listen on it; many at a time is normal.
+    setMaxListeners(0, this.#abort.signal);
     this.#stopRequested = new Promise<StopRequest>((resolve) => (this.#requestStop = resolve));
     this.ready = new Promise<RunInfo>((resolve) => (this.#resolveReady = resolve));
     this.done = this.#main();
@@ -398,7 +401,7 @@ class Run implements RunHandle {
     const retry = retryPolicy(options.retry);
     const apiKey = this.#backend.apiKey;
     const streamsApi = new StreamsApi({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry, timeoutMs: DEFAULTS.streamRequestTimeoutMs, signal: this.#abort.signal });
-    const chat = new ChatClient({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry, timeoutMs: options.callTimeoutMs ?? DEFAULTS.callTimeoutMs });
+    const chat = new ChatClient({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry, timeoutMs: options.callTimeoutMs ?? DEFAULTS.callTimeoutMs, signal: this.#abort.signal });
 
     await this.#checkModels({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, timeoutMs: DEFAULTS.streamRequestTimeoutMs, signal: this.#abort.signal });
 
@@ -435,7 +438,7 @@ class Run implements RunHandle {
       models: modelLimits,
     });
     const budgets = new Budgets(ir.limits.budgets, clock);
-    const caller = new ModelCaller(chat, this.#limits, budgets, clock, this.#abort.signal, {
+    const caller = new ModelCaller(chat, this.#limits, budgets, clock, {
       onFailing: (m, message) => {
         this.#status('model_failing', `model ${m.node.name} (${m.id}) keeps failing: ${message}`, { model: m.node.name });
         this.#issue({ scope: 'model', model: m.node.name, message: `model ${m.node.name} (${m.id}) failed ${m.counter.metrics.consecutiveFailures} times in a row: ${message}; the rest of the pipeline keeps running` });

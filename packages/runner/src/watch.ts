@@ -58,6 +58,7 @@ export interface WatchContext {
 export class WatchRunner {
   readonly metrics: WatchMetrics;
   readonly #states = new Map<string, TriggerState>();
+  readonly #liveRefs = new Map<string, string>();
   readonly #format;
   readonly #text: string;
 
@@ -109,7 +110,10 @@ export class WatchRunner {
 
     // Without ovs_resolved, pin the newest frame first so the answer is about a known frame.
     const pinned = this.ctx.backendResolves.value === false ? await this.#statuses(live) : undefined;
-    const refs = live.map((s, i) => watchRef(this.watch.view, s.id, pinned?.[i]?.last_frame_index ?? undefined));
+    const refs = live.map((s, i) => {
+      const index = pinned?.[i]?.last_frame_index;
+      return index == null ? this.#liveRef(s.id) : watchRef(this.watch.view, s.id, index);
+    });
     const parts: Array<RefPart | { type: 'text'; text: string }> = live.flatMap((s, i) =>
       live.length > 1 ? [{ type: 'text' as const, text: `Stream "${s.name}":` }, refPart(this.watch.view, refs[i]!)] : [refPart(this.watch.view, refs[i]!)],
     );
@@ -170,6 +174,13 @@ export class WatchRunner {
         tickAt,
       });
     }
+  }
+
+  /** The live-edge reference of a stream never changes: build it once. */
+  #liveRef(streamId: string): string {
+    let ref = this.#liveRefs.get(streamId);
+    if (ref === undefined) this.#liveRefs.set(streamId, (ref = watchRef(this.watch.view, streamId)));
+    return ref;
   }
 
   async #statuses(streams: BoundStream[]): Promise<Array<LenientStatus | undefined>> {

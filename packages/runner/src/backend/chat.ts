@@ -32,6 +32,8 @@ export interface ChatClientOptions {
   clock: Clock;
   retry: RetryPolicy;
   timeoutMs: number;
+  /** Cancels every call in flight (and every backoff wait) when it aborts. */
+  signal?: AbortSignal;
 }
 
 const ResolvedList = z.array(OvsResolvedEntrySchema);
@@ -85,8 +87,16 @@ function toBackendError(error: unknown, timedOut: boolean, timeoutMs: number, cl
 
 export class ChatClient {
   readonly #client: OpenAI;
+  /**
+   * Attempts in flight. One listener on the run's signal aborts them all: a listener per call
+   * on a shared signal would make every call pay for the hundreds of others in flight.
+   */
+  readonly #live = new Set<AbortController>();
 
   constructor(private readonly options: ChatClientOptions) {
+    options.signal?.addEventListener('abort', () => {
+      for (const controller of this.#live) controller.abort();
+    }, { once: true });
     this.#client = new OpenAI({
       baseURL: options.baseUrl,
       // The embedded server and local backends need no key; the client insists on one.
@@ -100,37 +110,36 @@ export class ChatClient {
 
   async complete(
     request: ChatRequest,
-    opts: { signal?: AbortSignal; onRetry?: (error: unknown, attempt: number, delayMs: number) => void } = {},
+    opts: { onRetry?: (error: unknown, attempt: number, delayMs: number) => void } = {},
   ): Promise<ChatResult> {
-    const { clock, retry } = this.options;
+    const { clock, retry, signal } = this.options;
     let attempts = 0;
     return withRetry(
       async () => {
         attempts++;
-        const result = await this.#attempt(request, opts.signal);
+        const result = await this.#attempt(request);
         return { ...result, attempts };
       },
       {
         policy: retry,
         clock,
         classify: classifyBackendError,
-        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(signal ? { signal } : {}),
         ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
       },
     );
   }
 
-  async #attempt(request: ChatRequest, signal: AbortSignal | undefined): Promise<Omit<ChatResult, 'attempts'>> {
-    const { clock, timeoutMs } = this.options;
+  async #attempt(request: ChatRequest): Promise<Omit<ChatResult, 'attempts'>> {
+    const { clock, timeoutMs, signal } = this.options;
     if (signal?.aborted) throw new BackendError('aborted', 'cancelled');
     const controller = new AbortController();
+    this.#live.add(controller);
     let timedOut = false;
     const timer = clock.setTimeout(() => {
       timedOut = true;
       controller.abort();
     }, timeoutMs);
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const completion = (await this.#client.chat.completions.create(request as never, {
         signal: controller.signal,
@@ -153,7 +162,7 @@ export class ChatClient {
       throw toBackendError(error, timedOut, timeoutMs, clock);
     } finally {
       timer.cancel();
-      signal?.removeEventListener('abort', onAbort);
+      this.#live.delete(controller);
     }
   }
 }
