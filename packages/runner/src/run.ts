@@ -30,6 +30,7 @@ import { DEFAULTS, retryPolicy, silentLogger, type Logger, type RunOptions } fro
 import { Scheduler } from './scheduler.js';
 import { createSinks, Dispatcher, type SinkStats } from './sinks/index.js';
 import { StreamManager, type BoundStream } from './streams.js';
+import { redactUrl } from './redact.js';
 import { dailyWindow } from './time-of-day.js';
 import { WatchRunner, type AnswerRecord } from './watch.js';
 
@@ -417,7 +418,7 @@ class Run implements RunHandle {
     this.#streams = streams;
     await streams.open(this.#plans);
     for (const s of streams.all()) {
-      this.#status(s.created ? 'stream_created' : 'stream_verified', `stream ${s.name}: ${s.created ? `created ${s.id} from ${s.source?.type} ${s.source?.url}` : `using ${s.id}`}`, { stream: s.name, id: s.id });
+      this.#status(s.created ? 'stream_created' : 'stream_verified', `stream ${s.name}: ${s.created ? `created ${s.id} from ${s.source?.type} ${redactUrl(s.source?.url ?? '')}` : `using ${s.id}`}`, { stream: s.name, id: s.id });
     }
 
     const { ir } = this.#graph;
@@ -510,7 +511,7 @@ class Run implements RunHandle {
     }
     const info: RunInfo = {
       backend: { kind: this.#backend.kind, url: url! },
-      streams: streams.all().map((s) => ({ name: s.name, id: s.id, created: s.created, ...(s.source ? { source: { type: s.source.type, url: s.source.url } } : {}) })),
+      streams: streams.all().map((s) => ({ name: s.name, id: s.id, created: s.created, ...(s.source ? { source: { type: s.source.type, url: redactUrl(s.source.url) } } : {}) })),
       watches: this.#graph.watches.map((w) => w.id),
       ...(this.#log ? { eventsFile: this.#log.file } : {}),
       deadLetterFile: this.#deadLetterFile,

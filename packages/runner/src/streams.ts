@@ -11,6 +11,7 @@ import type { Clock, Timer } from './clock.js';
 import { BackendError } from './backend/http-error.js';
 import type { StreamsApi, LenientStatus } from './backend/streams-api.js';
 import { describeError, RunError } from './errors.js';
+import { redactUrl } from './redact.js';
 import type { StreamInfo } from './events.js';
 
 export interface BoundStream {
@@ -85,7 +86,7 @@ export class StreamManager {
     try {
       created = await api.create(plan.source);
     } catch (error) {
-      throw new RunError('stream_setup_failed', `stream ${name}: the backend could not open the ${plan.source.type} source "${plan.source.url}": ${describeError(error)}`);
+      throw new RunError('stream_setup_failed', `stream ${name}: the backend could not open the ${plan.source.type} source "${redactUrl(plan.source.url)}": ${describeError(error)}`);
     }
     const stream: BoundStream = { name, id: created.id, created: true, source: plan.source, state: 'active' };
     this.#byNode.set(plan.node.id, stream);

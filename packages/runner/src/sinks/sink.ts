@@ -23,12 +23,4 @@ export class SinkError extends Error {
   }
 }
 
-/** A URL for display: no user info, no query, no fragment. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '(invalid URL)';
-  }
-}
+export { redactUrl } from '../redact.js';
