@@ -225,6 +225,19 @@ describe('streams', () => {
     await expect(handle.ready).rejects.toBeInstanceOf(RunError);
   });
 
+  it('stops when the given signal aborts, and when stopped before it was ready', async () => {
+    const controller = new AbortController();
+    const handle = run(compileOvs(ONE_LINER), { ...quiet, backend: { url: fake.url }, bindings: { A: fake.addStream() }, signal: controller.signal });
+    await handle.ready;
+    controller.abort();
+    expect((await handle.done).reason).toBe('aborted');
+
+    const early = run(compileOvs(ONE_LINER), { ...quiet, backend: { url: fake.url }, bindings: { A: fake.addStream() } });
+    const summary = await early.stop();
+    expect(summary.reason).toBe('stopped');
+    await expect(early.ready).resolves.toMatchObject({ watches: ['watch:1'] });
+  });
+
   it('ends by itself when every stream has ended', async () => {
     const clock = new VirtualClock();
     const streamId = fake.addStream(5);

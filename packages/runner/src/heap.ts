@@ -48,11 +48,4 @@ export class MinHeap<T> {
     }
     return top;
   }
-
-  /** Removes every item matching `drop` (O(n); used on cancellation paths only). */
-  removeWhere(drop: (item: T) => boolean): void {
-    const kept = this.#items.filter((item) => !drop(item));
-    this.#items.length = 0;
-    for (const item of kept) this.push(item);
-  }
 }

@@ -91,4 +91,9 @@ export class CallLimits {
   get active(): number {
     return this.#pipeline.active;
   }
+
+  /** Calls waiting for a pipeline slot now. */
+  get queued(): number {
+    return this.#pipeline.waiting;
+  }
 }

@@ -85,6 +85,8 @@ export interface RunMetrics {
   startedAt: string | null;
   uptimeMs: number;
   callsInFlight: number;
+  /** Calls waiting for a slot of the pipeline's concurrency limit. */
+  callsQueued: number;
   eventFlowsInFlight: number;
   /** How late ticks ran after their scheduled time (the last 512 ticks of every watch). */
   tickLatenessMs: SampleSummary;
@@ -352,6 +354,7 @@ class Run implements RunHandle {
       startedAt: this.#startedAt === undefined ? null : new Date(this.#startedAt).toISOString(),
       uptimeMs: this.#startedAt === undefined ? 0 : now - this.#startedAt,
       callsInFlight: this.#limits?.active ?? 0,
+      callsQueued: this.#limits?.queued ?? 0,
       eventFlowsInFlight: this.#flow?.active ?? 0,
       tickLatenessMs: this.#lateness.summary(),
       watches,

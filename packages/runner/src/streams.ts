@@ -12,7 +12,6 @@ import { BackendError } from './backend/http-error.js';
 import type { StreamsApi, LenientStatus } from './backend/streams-api.js';
 import { describeError, RunError } from './errors.js';
 import { redactUrl } from './redact.js';
-import type { StreamInfo } from './events.js';
 
 export interface BoundStream {
   readonly name: string;
@@ -108,11 +107,6 @@ export class StreamManager {
 
   all(): BoundStream[] {
     return [...this.#byNode.values()];
-  }
-
-  info(nodeId: string): StreamInfo {
-    const s = this.get(nodeId);
-    return { name: s.name, id: s.id };
   }
 
   /**

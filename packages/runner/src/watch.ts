@@ -9,7 +9,7 @@ import { buildRequest, Priority, type CallOutcome, type ModelCaller, type ModelE
 import type { Budgets } from './budgets.js';
 import type { Clock } from './clock.js';
 import type { EventFlow } from './actions.js';
-import type { PinnedFrame, StreamInfo, Vote } from './events.js';
+import type { PinnedFrame, StreamInfo } from './events.js';
 import type { WatchMetrics } from './metrics.js';
 import { refPart, seenFrameRef, watchRef, type RefPart } from './refs.js';
 import { newestFrameTimestamp, type BoundStream, type StreamManager } from './streams.js';
