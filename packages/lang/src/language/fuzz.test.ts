@@ -189,7 +189,9 @@ function parsesSafely(text: string): void {
   expect(rangesOutside(diagnostics, text.length)).toEqual([]);
   checkTree(document, text.length);
   const formatted = format(text);
-  if (formatted.changed) expect(format(formatted.text).text).toBe(formatted.text);
+  if (!formatted.changed) return;
+  expect(format(formatted.text).text).toBe(formatted.text);
+  expect(withoutRanges(parse(formatted.text).document)).toEqual(withoutRanges(document));
 }
 
 // ---- mutations ----

@@ -132,8 +132,13 @@ export class OvsParser extends EmbeddedActionsParser {
     const first = this.CONSUME(Kw.stream);
     const name = this.CONSUME(Identifier);
     this.CONSUME(Equals);
-    const type = this.OPTION(() => this.CONSUME(SourceType));
-    const value = this.CONSUME(StringLiteral);
+    const { type, value } = this.OR({
+      DEF: [
+        { ALT: () => ({ type: undefined, value: this.CONSUME(StringLiteral) }) },
+        { ALT: () => ({ type: this.CONSUME(SourceType), value: this.CONSUME1(StringLiteral) }) },
+      ],
+      ERR_MSG: 'a stream id in quotes or a source like rtsp "rtsp://..."',
+    });
     return this.ACTION(() => {
       const nameNode = this.name(name);
       const valueNode = this.string(value);

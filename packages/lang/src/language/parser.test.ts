@@ -263,7 +263,7 @@ describe('parse: errors', () => {
       'sink log = file "e.jsonl"',
     ].join('\n');
     expect(problems(text)).toEqual([
-      '2:1-2:6 OVS0003 expected a string after "=", found "model"',
+      '2:1-2:6 OVS0003 expected a stream id in quotes or a source like rtsp "rtsp://..." after "=", found "model"',
       '2:9-2:12 OVS0003 expected "=" after "m", found "x"',
       '3:22-3:26 OVS0003 expected a duration like "2s" after "every", found "with"',
       '5:1-5:6 OVS0003 expected a name after "notify", found "watch"',
@@ -316,7 +316,7 @@ describe('parse: errors', () => {
   it('reports a run of stray characters once', () => {
     expect(problems("stream a = 'x' @@@\u0000\nstream b = \"y\"")).toEqual([
       '1:12-1:13 OVS0001 unexpected character "\'" | strings use double quotes: "..."',
-      '1:13-1:14 OVS0003 expected a string after "=", found "x"',
+      '1:13-1:14 OVS0003 expected a stream id in quotes or a source like rtsp "rtsp://..." after "=", found "x" | strings go in double quotes: "x"',
       '1:14-1:15 OVS0001 unexpected character "\'" | strings use double quotes: "..."',
       '1:16-1:20 OVS0001 unexpected characters "@@@\\u0000" | remove it',
     ]);
@@ -334,6 +334,15 @@ describe('parse: errors', () => {
       `1:48-1:58 OVS0003 the "ask" clause must come before the watch's "on" rules | move it up, right after the "watch ..." line`,
     ]);
     expect(problems('hello stream a = "x"')).toEqual(['1:1-1:6 OVS0003 expected a statement (stream, model, sink, limit or watch), found "hello"']);
+    expect(problems('watch stream a every 2s with m on "x" notify s notify t')).toEqual([
+      '1:48-1:56 OVS0003 unexpected "notify": the actions of a rule are chained with "then" | write "then notify ..."',
+    ]);
+  });
+
+  it('suggests quotes for a word where a string belongs, and no keyword', () => {
+    expect(problems('watch stream a every 2s with m on fall notify s')).toEqual([
+      '1:35-1:39 OVS0003 expected a string after "on", found "fall" | strings go in double quotes: "fall"',
+    ]);
   });
 
   it('reports a clause given twice, pointing at both', () => {
@@ -364,10 +373,19 @@ describe('parse: errors', () => {
     expect(rangesOutside(diagnostics, text.length)).toEqual([]);
   });
 
-  it('survives binary input, a huge line and an empty file', () => {
+  it('survives binary input, huge lines, floods of errors and an empty file', () => {
     const binary = Array.from({ length: 5000 }, (_, i) => String.fromCharCode((i * 7919) % 256)).join('');
     const long = `stream a = "${'x'.repeat(1_000_000)}`;
-    for (const text of [binary, long, '', '\n\n', '"', '\\', '#']) {
+    const floods = [
+      'wacth '.repeat(20_000),
+      'watch stream a every 2s with m ' + 'on "x" '.repeat(20_000),
+      'watch stream a every 2s with m\n' + '  on "x" escalte to q\n'.repeat(5_000),
+      'stream a = rtps "x"\n'.repeat(5_000),
+      '('.repeat(100_000),
+      '"'.repeat(100_001),
+      '12:34:'.repeat(20_000),
+    ];
+    for (const text of [binary, long, ...floods, '', '\n\n', '"', '\\', '#']) {
       const { diagnostics } = parse(text);
       expect(rangesOutside(diagnostics, text.length)).toEqual([]);
     }

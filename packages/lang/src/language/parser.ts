@@ -25,6 +25,7 @@ import {
   NumberLiteral,
   QuotedString,
   RParen,
+  StringLiteral,
   TimeOfDay,
   tokenEnd,
   UnterminatedString,
@@ -46,6 +47,12 @@ export const MAX_SYNTAX_ERRORS = 100;
 
 /** How many times one statement is re-read after reading a misspelled word as a keyword. */
 const MAX_REPAIR_ROUNDS = 4;
+
+/**
+ * How many misspelled words one parse reads as keywords. Each one re-reads the rest of its
+ * statement, so an unbounded number could make garbage input quadratic.
+ */
+const MAX_REPAIRS = 50;
 
 const statementKeywords: readonly Keyword[] = ['stream', 'model', 'sink', 'limit', 'watch'];
 const watchClauseKeywords: readonly Keyword[] = ['over', 'ask', 'system', 'between'];
@@ -71,7 +78,7 @@ export function parse(input: Source | string, name?: string): ParseResult {
     }
   }
   const reader = new StatementReader(lexed.tokens, text.length, diagnostics);
-  const statements = reader.readAll();
+  const statements = withoutStackTraces(() => reader.readAll());
   checkSemicolons(reader.tokens, lexed.semicolons, diagnostics);
   const comments: CommentNode[] = lexed.comments.map((c) => ({
     kind: 'Comment',
@@ -83,6 +90,20 @@ export function parse(input: Source | string, name?: string): ParseResult {
     diagnostics: diagnostics.sorted(),
     source,
   };
+}
+
+/**
+ * Runs `f` with stack capture off: chevrotain reports each syntax error as an Error object, and
+ * capturing their stacks dominated the time taken by inputs with many errors.
+ */
+function withoutStackTraces<T>(f: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return f();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 class DiagnosticList {
@@ -101,6 +122,7 @@ class DiagnosticList {
 class StatementReader {
   /** The tokens, misspelled keywords replaced by retyped copies once read. */
   readonly tokens: IToken[];
+  private repairs = 0;
 
   constructor(
     tokens: readonly IToken[],
@@ -148,7 +170,7 @@ class StatementReader {
       grammar.input = this.tokens.slice(start, end);
       const statement = grammar.statement();
       const errors = grammar.errors;
-      if (round < MAX_REPAIR_ROUNDS && errors.some((e) => this.repairKeyword(e))) continue;
+      if (round < MAX_REPAIR_ROUNDS && errors.map((e) => this.repairKeyword(e, start)).includes(true)) continue;
 
       for (const issue of grammar.issues) this.diagnostics.add(issue);
       let resumeAt = end;
@@ -181,6 +203,9 @@ class StatementReader {
     if (keyword === 'on') {
       message = after === Kw.watch ? `unexpected "on"` : `an "on" rule must follow a "watch" statement`;
       if (after !== Kw.watch) hint = 'move it under the watch it belongs to';
+    } else if ((keyword === 'notify' || keyword === 'escalate') && after === Kw.watch) {
+      message = `unexpected "${keyword}": the actions of a rule are chained with "then"`;
+      hint = `write "then ${keyword} ..."`;
     } else if (keyword && watchClauseKeywords.includes(keyword) && after === Kw.watch) {
       message = `the "${keyword}" clause must come before the watch's "on" rules`;
       hint = `move it up, right after the "watch ..." line`;
@@ -207,18 +232,21 @@ class StatementReader {
    * When a syntax error found a word close to a keyword the grammar wanted, reads it as that
    * keyword. The word may also be the one before: an optional name took it (`limit concurency 2`).
    */
-  private repairKeyword(error: IRecognitionException): boolean {
+  private repairKeyword(error: IRecognitionException, statementStart: number): boolean {
     const expected = this.expectedKeywords(error);
     const token = error.token;
-    const keyword = this.misspelling(token, expected, 2) ?? this.misspelling(token, keywordNames, 3);
-    if (keyword) return this.retypeToken(token, keyword);
+    // Any keyword may be meant where one was expected, or after a complete statement; a word
+    // where a name or a string was expected is not a misspelled keyword (`on fall`).
+    const anyKeyword = expected.length > 0 || error.name === 'NotAllInputParsedException';
+    const keyword = this.misspelling(token, expected, 2) ?? (anyKeyword ? this.misspelling(token, keywordNames, 3) : undefined);
+    if (keyword) return this.retypeToken(token, keyword, statementStart);
     const previous = (error as IRecognitionException & { previousToken?: IToken }).previousToken;
     const previousKeyword = previous && this.misspelling(previous, expected, 3);
-    return previousKeyword ? this.retypeToken(previous, previousKeyword) : false;
+    return previousKeyword ? this.retypeToken(previous, previousKeyword, statementStart) : false;
   }
 
-  private retypeToken(token: IToken, keyword: Keyword): boolean {
-    const index = this.tokens.indexOf(token);
+  private retypeToken(token: IToken, keyword: Keyword, statementStart: number): boolean {
+    const index = this.tokens.indexOf(token, statementStart);
     if (index < 0) return false;
     this.retype(index, keyword);
     return true;
@@ -230,11 +258,12 @@ class StatementReader {
 
   /** The keyword a word is probably a misspelling of, if it is a plain word of `minLength` letters or more. */
   private misspelling(token: IToken, candidates: readonly Keyword[], minLength: number): Keyword | undefined {
-    if (token.tokenType !== Identifier || token.image.length < minLength) return undefined;
+    if (this.repairs >= MAX_REPAIRS || token.tokenType !== Identifier || token.image.length < minLength) return undefined;
     return nearest(token.image, candidates) as Keyword | undefined;
   }
 
   private retype(index: number, keyword: Keyword): void {
+    this.repairs++;
     const token = this.tokens[index]!;
     this.diagnostics.add({
       code: 'OVS0004',
@@ -260,15 +289,15 @@ class StatementReader {
       const at = last ? Math.min(tokenEnd(last), this.textLength) : 0;
       range = { start: at, end: at };
     }
-    const suggestion =
-      token.tokenType === Identifier && token.image.length >= 2 ? nearest(token.image, this.expectedKeywords(error)) : undefined;
-    return {
-      code: 'OVS0003',
-      severity: 'error',
-      message: error.message,
-      range,
-      ...(suggestion ? { hint: `did you mean "${suggestion}"?` } : {}),
-    };
+    return { code: 'OVS0003', severity: 'error', message: error.message, range, ...this.syntaxHint(error) };
+  }
+
+  private syntaxHint(error: IRecognitionException): { hint?: string } {
+    const token = error.token;
+    if (token.tokenType !== Identifier) return {};
+    if (messages.expectedAt.get(token)?.includes(StringLiteral)) return { hint: `strings go in double quotes: "${token.image}"` };
+    const suggestion = token.image.length >= 2 ? nearest(token.image, this.expectedKeywords(error)) : undefined;
+    return suggestion ? { hint: `did you mean "${suggestion}"?` } : {};
   }
 }
 

@@ -8,8 +8,11 @@ export interface DecodedString {
   readonly badEscapes: readonly number[];
 }
 
+const noEscapes: readonly number[] = [];
+
 /** The value of a string token, closing quote optional (an unterminated string still has one). */
 export function decodeString(image: string): DecodedString {
+  if (image.length >= 2 && image.endsWith('"') && !image.includes('\\')) return { value: image.slice(1, -1), badEscapes: noEscapes };
   const end = image.length > 1 && image.endsWith('"') && !isEscaped(image, image.length - 1) ? image.length - 1 : image.length;
   let value = '';
   const badEscapes: number[] = [];
