@@ -558,7 +558,7 @@ class Run implements RunHandle {
       timer = this.#clock.setTimeout(() => resolve(false), graceMs);
       this.#cutGrace = () => resolve(false);
     });
-    const finished = await Promise.race([work.then(() => true as const), cut]);
+    const finished = await Promise.race([work.then(() => true as const, () => true as const), cut]);
     timer?.cancel();
     this.#cutGrace = undefined;
     return finished;

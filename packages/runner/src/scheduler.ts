@@ -1,8 +1,8 @@
 /**
  * Periodic ticks for thousands of watches on one timer: a min-heap of next tick times driven
  * by the injected Clock. Each job ticks at `start + offset + k * period`, where the offset is a
- * deterministic hash of its id spread over the period, so jobs of one period do not all fire in
- * the same millisecond and a run is reproducible. A tick whose previous run is still in flight is
+ * deterministic hash of its id spread over the period (at most its first 10 s), so jobs of one
+ * period do not all fire in the same millisecond and a run is reproducible. A tick whose previous run is still in flight is
  * skipped and counted, never queued.
  */
 import type { Clock, Timer } from './clock.js';
@@ -41,14 +41,20 @@ interface Entry {
   running?: Promise<void>;
 }
 
-/** FNV-1a, 32 bits: a stable, well-spread hash of a job id. */
+/**
+ * Spreading a long period's first ticks over all of it would leave a `every 5m` watch silent for
+ * up to five minutes after start; 10 s is spread enough (a thousand watches: ~100 per second).
+ */
+export const MAX_SPREAD_MS = 10_000;
+
+/** Where in its period a job ticks: FNV-1a (32 bits) of its id, a stable and well-spread hash. */
 export function spreadOffset(id: string, periodMs: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
     hash ^= id.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return (hash >>> 0) % periodMs;
+  return (hash >>> 0) % Math.min(periodMs, MAX_SPREAD_MS);
 }
 
 export class Scheduler {
