@@ -195,6 +195,8 @@ class StatementReader {
     while (end < this.tokens.length && !this.startsStatement(end) && !this.isMisspelledStatementKeyword(end)) end++;
     const first = this.tokens[i]!;
     const last = this.tokens[end - 1]!;
+    // An unterminated string on its own is reported already (OVS0002).
+    if (end === i + 1 && first.tokenType === UnterminatedString) return end;
     const found = showToken(first);
     const range = { start: first.startOffset, end: tokenEnd(last) };
     const keyword = keywordsOf(first.tokenType)[0];

@@ -12,7 +12,9 @@ const MAX_SHOWN = 30;
 
 /** A token as the user wrote it, quoted and shortened. */
 export function showToken(token: IToken): string {
-  const image = token.image.length > MAX_SHOWN ? `${token.image.slice(0, MAX_SHOWN)}...` : token.image;
+  const shortened = token.image.length > MAX_SHOWN ? `${token.image.slice(0, MAX_SHOWN)}...` : token.image;
+  // Control characters (a NUL inside a string) would garble a terminal.
+  const image = shortened.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   // A string literal already carries its quotes.
   return image.startsWith('"') ? image : `"${image}"`;
 }
