@@ -1,6 +1,8 @@
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Aedes } from 'aedes';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run, RunError, VirtualClock } from '@ovs/runner';
 import { absentAnswer, startFakeBackend, type FakeBackend } from '../support/fake-backend.js';
@@ -201,6 +203,33 @@ describe('several streams and several models', () => {
     await handle.stop();
     expect(seen.events).toHaveLength(1);
     expect(seen.events[0].votes.map((v: any) => v.model).sort()).toEqual(['Qwen/Qwen3.5-9B', 'google/gemma-4-E4B-it']);
+  });
+});
+
+describe('sinks from the pipeline', () => {
+  it('publishes notified events to MQTT (aedes broker) and appends them to a file sink', async () => {
+    const broker = await Aedes.createBroker();
+    const server = net.createServer(broker.handle);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const published: any[] = [];
+    broker.on('publish', (packet, client) => {
+      if (client) published.push({ topic: packet.topic, qos: packet.qos, event: JSON.parse(packet.payload.toString()) });
+    });
+    const clock = new VirtualClock();
+    const streamId = fake.addStream(10);
+    fake.script = () => ({ answer: { smoke: { present: true, confidence: 0.95 } } });
+    const file = path.join(dir, 'smoke.jsonl');
+    const ir = compileOvs(`sink bus = mqtt "mqtt://127.0.0.1:${port}/site/smoke"\nsink log = file "${file}"\nwatch stream A every 1s with gemma on "smoke" above 0.9 cooldown 1h notify bus then notify log`);
+    const handle = run(ir, { ...quiet, clock, backend: { url: fake.url }, bindings: { A: streamId } });
+    await handle.ready;
+    await drive(clock, () => published.length >= 1, 'a publish', { stepMs: 200, pauseMs: 5 });
+    await handle.stop();
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({ topic: 'site/smoke', qos: 1, event: { status: 'fired', label: 'smoke', confidence: 0.95 } });
+    expect(readJsonl(file).map((r) => r.id)).toEqual([published[0].event.id]);
+    await new Promise<void>((r) => broker.close(() => r()));
+    await new Promise<void>((r) => server.close(() => r()));
   });
 });
 
