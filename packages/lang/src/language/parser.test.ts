@@ -301,6 +301,10 @@ describe('parse: errors', () => {
       '4:16-4:20 OVS0004 unknown keyword "evry" | did you mean "every"?',
     ]);
     expect(parse('stream a = rtps "x"').document.statements[0]).toMatchObject({ sourceType: 'rtsp' });
+    expect(problems('model m = "x" foo wacth stream a every 2s with m')).toEqual([
+      '1:15-1:18 OVS0003 unexpected "foo"; expected a new statement (stream, model, sink, limit or watch)',
+      '1:19-1:24 OVS0004 unknown keyword "wacth" | did you mean "watch"?',
+    ]);
   });
 
   it('reports an unterminated string from its start to the end of its line, and reads on', () => {

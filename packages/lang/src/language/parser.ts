@@ -163,8 +163,8 @@ class StatementReader {
   private readStatement(start: number): { statement: StatementNode | undefined; next: number } {
     for (let round = 0; ; round++) {
       const end = this.statementEnd(start);
-      const next = this.tokens[end];
-      messages.nextStatement = next;
+      const following = this.tokens[end];
+      messages.nextStatement = following;
       messages.expectedAt.clear();
       grammar.issues = [];
       grammar.input = this.tokens.slice(start, end);
@@ -178,11 +178,13 @@ class StatementReader {
         if (error.name === 'NotAllInputParsedException') {
           resumeAt = this.tokens.indexOf(error.token, start);
         } else {
-          this.diagnostics.add(this.syntaxError(error, next));
+          this.diagnostics.add(this.syntaxError(error, following));
         }
       }
-      if (resumeAt >= 0 && resumeAt < end) this.skipToStatement(resumeAt, this.tokens[start]!.tokenType);
-      return { statement, next: end };
+      // Tokens left after the statement: reported up to the next statement (which may be a
+      // misspelled statement keyword within them).
+      const next = resumeAt >= 0 && resumeAt < end ? this.skipToStatement(resumeAt, this.tokens[start]!.tokenType) : end;
+      return { statement, next };
     }
   }
 
