@@ -24,8 +24,9 @@ const result = await build({
   sourcemap: true,
   write: false,
   logLevel: 'warning',
-  // Native add-ons cannot be bundled; they load from node_modules when a command needs them.
-  external: ['sharp', '@tensorflow/*', '@vladmandic/human'],
+  // The server and the runner load from their own packages when `serve` or `run` needs them:
+  // they start worker threads from files of their own, which a bundle would not carry.
+  external: ['@ovs/server', '@ovs/runner'],
   // commander is CommonJS: give its require() calls a real require.
   banner: { js: "import { createRequire as __ovsCreateRequire } from 'node:module';\nconst require = __ovsCreateRequire(import.meta.url);" },
 });

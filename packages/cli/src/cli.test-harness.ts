@@ -19,6 +19,10 @@ export interface RunOptions {
   tty?: boolean;
   env?: Record<string, string>;
   readStdin?: () => Promise<Buffer>;
+  /** Receives the function that delivers a stop signal (SIGINT) to a long-running command. */
+  onStopSignal?: (deliver: (signal: string) => void) => void;
+  /** Sees standard error as it is written, for commands that keep running. */
+  onStderr?: (text: string) => void;
 }
 
 export async function ovs(args: string[], options: RunOptions = {}): Promise<RunResult> {
@@ -26,9 +30,19 @@ export async function ovs(args: string[], options: RunOptions = {}): Promise<Run
   let stderr = '';
   const io: CliIo = {
     stdout: { write: (t) => void (stdout += t), isTTY: options.tty ?? false },
-    stderr: { write: (t) => void (stderr += t), isTTY: options.tty ?? false },
+    stderr: {
+      write: (t) => {
+        stderr += t;
+        options.onStderr?.(t);
+      },
+      isTTY: options.tty ?? false,
+    },
     readStdin: options.readStdin ?? (async () => Buffer.from(options.stdin ?? '', 'utf8')),
     env: options.env ?? {},
+    onStopSignal(handler) {
+      options.onStopSignal?.(handler);
+      return () => {};
+    },
   };
   const code = await runCli(args, io);
   return { code, stdout, stderr };

@@ -15,6 +15,11 @@ export interface CliIo {
   /** All of standard input, for `ovs fmt -`. */
   readStdin(): Promise<Buffer>;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Calls `handler` on SIGINT or SIGTERM, for long-running commands (`run`, `serve`); returns
+   * a function that stops listening. Tests call the handler themselves.
+   */
+  onStopSignal(handler: (signal: string) => void): () => void;
 }
 
 /** Colour on a terminal unless NO_COLOR is set to anything but the empty string (no-color.org). */
@@ -32,5 +37,12 @@ export function processIo(): CliIo {
       return Buffer.concat(chunks);
     },
     env: process.env,
+    onStopSignal(handler) {
+      const signals = ['SIGINT', 'SIGTERM'] as const;
+      for (const signal of signals) process.on(signal, handler);
+      return () => {
+        for (const signal of signals) process.off(signal, handler);
+      };
+    },
   };
 }

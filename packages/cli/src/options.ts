@@ -24,3 +24,10 @@ export function parseResolution(value: string): Resolution {
   if (!match || width < 1 || height < 1) throw new InvalidArgumentError('expected WIDTHxHEIGHT in pixels, e.g. 1280x720');
   return { width, height };
 }
+
+/** `--port N`: 0 to 65535 (0 picks a free port). */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d{1,5}$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  return port;
+}

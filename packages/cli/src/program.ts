@@ -9,6 +9,7 @@ import { registerCompile } from './commands/compile.js';
 import { registerFmt } from './commands/fmt.js';
 import { registerGraph } from './commands/graph.js';
 import { registerPlan } from './commands/plan.js';
+import { registerServe } from './commands/serve.js';
 import type { CommandContext } from './context.js';
 import { ExitCode } from './context.js';
 import type { CliIo } from './io.js';
@@ -21,6 +22,7 @@ const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> =
   registerCompile,
   registerGraph,
   registerPlan,
+  registerServe,
 ];
 
 export function createProgram(ctx: CommandContext): Command {
