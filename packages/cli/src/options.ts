@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { Resolution } from '@ovs/ir';
 
+/** A name as the language spells it (streams, models). */
 const STREAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** `--stream NAME=VALUE`, repeatable: collects the bindings by stream name. */
@@ -30,4 +31,26 @@ export function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d{1,5}$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
   return port;
+}
+
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `--for 60s`: a positive whole number with a unit ms, s, m or h, as in the language. */
+export function parseDurationOption(value: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(value.trim());
+  const ms = match ? Number(match[1]) * DURATION_UNITS_MS[match[2]!]! : 0;
+  if (!match || ms <= 0) throw new InvalidArgumentError('expected a duration like 30s, 1500ms, 5m or 2h');
+  return ms;
+}
+
+/** `--model NAME=ID`, repeatable: collects model remaps by name. */
+export function collectModelMap(value: string, previous: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const eq = value.indexOf('=');
+  const name = value.slice(0, eq);
+  const id = value.slice(eq + 1);
+  if (eq <= 0 || !STREAM_NAME.test(name) || id.trim() === '') {
+    throw new InvalidArgumentError('expected NAME=ID, e.g. gemma=builtin/motion');
+  }
+  if (name in previous) throw new InvalidArgumentError(`model "${name}" is remapped twice`);
+  return { ...previous, [name]: id };
 }

@@ -9,6 +9,7 @@ import { registerCompile } from './commands/compile.js';
 import { registerFmt } from './commands/fmt.js';
 import { registerGraph } from './commands/graph.js';
 import { registerPlan } from './commands/plan.js';
+import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
 import type { CommandContext } from './context.js';
 import { ExitCode } from './context.js';
@@ -22,6 +23,7 @@ const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> =
   registerCompile,
   registerGraph,
   registerPlan,
+  registerRun,
   registerServe,
 ];
 
