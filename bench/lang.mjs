@@ -33,26 +33,36 @@ function generateOvs(rules) {
   return `${lines.join('\n')}\n`;
 }
 
-/** Runs fn on text repeatedly for about `ms` after a warm-up; returns bytes per second. */
-function throughput(text, fn, ms = 3000) {
-  for (let i = 0; i < 3; i++) fn(text);
-  const times = [];
+/**
+ * Runs the front end and the reference alternately (so load changes hit both alike) for about
+ * `ms` after a warm-up; returns each one's bytes per second from its median run.
+ */
+function throughputs(cases, ms = 6000) {
+  for (const c of cases) for (let i = 0; i < 3; i++) c.fn(c.text);
+  const times = cases.map(() => []);
   const deadline = performance.now() + ms;
-  while (performance.now() < deadline || times.length < 5) {
-    const t0 = performance.now();
-    fn(text);
-    times.push(performance.now() - t0);
+  while (performance.now() < deadline || times[0].length < 5) {
+    cases.forEach((c, i) => {
+      const t0 = performance.now();
+      c.fn(c.text);
+      times[i].push(performance.now() - t0);
+    });
   }
-  return { bytesPerSec: text.length / (median(times) / 1000), medianMs: median(times), runs: times.length };
+  return cases.map((c, i) => ({ bytesPerSec: c.text.length / (median(times[i]) / 1000), medianMs: median(times[i]), runs: times[i].length }));
 }
 
 const ovs = generateOvs(10_000);
 const json = generateJson(ovs.length);
-const frontend = throughput(ovs, (text) => {
-  const result = check(new Source(text, 'generated.ovs'));
-  if (!result.ir) throw new Error(`generated file did not compile: ${result.diagnostics[0]?.message}`);
-});
-const reference = throughput(json, parseJsonCst);
+const [frontend, reference] = throughputs([
+  {
+    text: ovs,
+    fn: (text) => {
+      const result = check(new Source(text, 'generated.ovs'));
+      if (!result.ir) throw new Error(`generated file did not compile: ${result.diagnostics[0]?.message}`);
+    },
+  },
+  { text: json, fn: parseJsonCst },
+]);
 
 function spawnMedian(args, runs = 21) {
   const times = [];
