@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { ResponseCache } from './chat/response-cache.js';
 
 const positiveInt = z.int().positive();
 
@@ -80,6 +81,15 @@ export interface ServerOptions extends ServerConfig {
   readonly logger?: Logger;
   /** Wall clock in Unix ms (default `Date.now`); tests and replays inject their own. */
   readonly now?: () => number;
+  /**
+   * Replays (`@ovs/replay`, `ovs test`): a file pulled with `pace: "asap"` is decoded ahead, but
+   * each frame joins its stream only when `now` reaches its media time (stream time 0 = when the
+   * stream was created), and `OvsServer.replay` tells how far decoding has got. Meant for a
+   * virtual clock given as `now`.
+   */
+  readonly replay?: boolean;
+  /** Answer requests seen before from this cache instead of calling the model (off by default). */
+  readonly responseCache?: ResponseCache;
 }
 
 /** A configuration that cannot be used; the message names the field and the fix. */

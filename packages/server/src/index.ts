@@ -1,4 +1,5 @@
-export { createServer, type OvsServer } from './server.js';
+export { createServer, type OvsServer, type ReplayControl } from './server.js';
+export { ResponseCache, type ResponseCacheStats } from './chat/response-cache.js';
 export { createLogger } from './logger.js';
 export {
   apiKeysFromEnv,
@@ -13,4 +14,4 @@ export {
   type ServerOptions,
   type UpstreamConfig,
 } from './config.js';
-export type { Model, ModelRequest, ModelResponse, ModelStatus, ModelContentPart, ModelMessage, ResolvedFrame } from './models/model.js';
+export type { Model, ModelMemory, ModelRequest, ModelResponse, ModelStatus, ModelContentPart, ModelMessage, ResolvedFrame } from './models/model.js';

@@ -10,6 +10,7 @@ const COUNTERS = {
   ovs_http_requests_total: 'HTTP requests answered, by method, route and status.',
   ovs_chat_completions_total: 'Chat completions, by model and outcome (ok or the error code).',
   ovs_frames_ingested_total: 'Frames added to ring buffers, by origin (pull or push).',
+  ovs_response_cache_total: 'Chat completions looked up in the response cache, by model and outcome (hit or miss).',
 } as const;
 export type CounterName = keyof typeof COUNTERS;
 

@@ -21,15 +21,33 @@ export interface OvsServer {
   readonly port: number;
   /** Ids of the models served (GET /v1/models lists them with their status). */
   readonly models: readonly string[];
+  /** Present when created with `replay: true`. */
+  readonly replay?: ReplayControl;
   /** Stops listening, ends every stream (every ffmpeg child exits) and releases the models. */
   close(): Promise<void>;
 }
+
+/** What a replay driver asks the server in-process (see `ServerOptions.replay`). */
+export interface ReplayControl {
+  /**
+   * Waits until the replayed stream's frames are decoded up to stream time `streamTimeMs`, or its
+   * decode-ahead buffer is full, or its source has ended; first lets in every frame `now` has
+   * reached. Resolves with how far the clock may move for it, in stream time: at least
+   * `streamTimeMs` once decoded that far, less when the buffer is full (move the clock there
+   * first), Infinity once the source has ended. Rejects when the source failed or the stream is
+   * not a replayed one.
+   */
+  reach(streamId: string, streamTimeMs: number): Promise<number>;
+}
+
+/** Bytes of decoded frames a replayed stream may hold ahead of the clock before ffmpeg is paused. */
+const REPLAY_BUFFER_BYTES = 64 * 1024 * 1024;
 
 /** How long an ffmpeg child gets to exit after SIGTERM before SIGKILL. */
 const STOP_GRACE_MS = 2_000;
 
 export async function createServer(options: ServerOptions = {}): Promise<OvsServer> {
-  const { logger: givenLogger, now: givenNow, ...rest } = options;
+  const { logger: givenLogger, now: givenNow, replay = false, responseCache, ...rest } = options;
   const config = parseServerConfig(rest);
   const host = config.host ?? DEFAULTS.host;
   const apiKeys = config.apiKeys ?? [];
@@ -92,6 +110,7 @@ export async function createServer(options: ServerOptions = {}): Promise<OvsServ
     now,
     logger,
     metrics,
+    ...(replay ? { replayBufferBytes: REPLAY_BUFFER_BYTES } : {}),
   });
   registerGauges(metrics, streams, registry);
 
@@ -107,6 +126,7 @@ export async function createServer(options: ServerOptions = {}): Promise<OvsServ
     apiKeys,
     baseUrl: () => url,
     isClosing: () => closing,
+    responseCache,
   };
   const app = buildApp(context);
   try {
@@ -128,6 +148,14 @@ export async function createServer(options: ServerOptions = {}): Promise<OvsServ
     host,
     port: address.port,
     models: registry.ids(),
+    ...(replay
+      ? {
+          replay: {
+            reach: (streamId: string, streamTimeMs: number) =>
+              streams.reach(streamId, streamTimeMs) ?? Promise.reject(new Error(`stream ${streamId} is not replayed: create it with a file source and pace "asap"`)),
+          },
+        }
+      : {}),
     close: () => {
       closed ??= (async () => {
         closing = true;

@@ -39,7 +39,16 @@ export interface PreparedChat {
   readonly threadId: string | null;
 }
 
-export function prepareChat(body: unknown, registry: ModelRegistry, streams: StreamManager): PreparedChat {
+/** A model still loading (or failed) answers 503; GET /v1/models shows why. */
+export function assertReady(model: Model): void {
+  if (model.status() !== 'ready') throw chatError(503, 'model_unavailable', `model ${model.id} is not ready; GET /v1/models shows its status`, { param: 'model' });
+}
+
+/**
+ * `requireReady: false` leaves the readiness check to the caller (a cached answer needs no
+ * model), who then calls `assertReady` before asking the model.
+ */
+export function prepareChat(body: unknown, registry: ModelRegistry, streams: StreamManager, { requireReady = true } = {}): PreparedChat {
   const parsed = ChatCompletionRequestSchema.safeParse(body);
   if (!parsed.success) throw validationError('Request validation failed', validationDetailsFromZod(parsed.error));
   const chat = parsed.data;
@@ -53,7 +62,7 @@ export function prepareChat(body: unknown, registry: ModelRegistry, streams: Str
     const known = registry.ids();
     throw chatError(404, 'model_unavailable', `model ${JSON.stringify(chat.model.slice(0, 200))} is not served here; ${known.length ? `GET /v1/models lists the models: ${known.join(', ')}` : 'no model is configured (see the upstreams and builtinModels options)'}`, { param: 'model' });
   }
-  if (model.status() !== 'ready') throw chatError(503, 'model_unavailable', `model ${model.id} is not ready; GET /v1/models shows its status`, { param: 'model' });
+  if (requireReady) assertReady(model);
 
   const resolved: OvsResolvedEntry[] = [];
   let frameCount = 0;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ResponseCache } from '../chat/response-cache.js';
 import type { Metrics } from '../metrics.js';
 import type { ModelRegistry } from '../models/registry.js';
 import type { StreamManager } from '../streams/manager.js';
@@ -15,4 +16,6 @@ export interface AppContext {
   /** The server's base URL once listening (for `publish` URLs). */
   readonly baseUrl: () => string;
   readonly isClosing: () => boolean;
+  /** When set, chat completions seen before are answered from it. */
+  readonly responseCache: ResponseCache | undefined;
 }

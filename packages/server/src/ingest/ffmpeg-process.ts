@@ -76,9 +76,20 @@ export class FfmpegRun {
     return this.lines;
   }
 
+  /** Stops reading its frames; ffmpeg blocks on the full pipe until `resume()`. */
+  pause(): void {
+    this.child.stdout?.pause();
+  }
+
+  resume(): void {
+    this.child.stdout?.resume();
+  }
+
   /** Asks ffmpeg to quit, kills it after `graceMs`, and resolves once it has exited. */
   async stop(graceMs: number): Promise<FfmpegExit> {
     if (!this.done) {
+      // A paused pipe would never drain, and the child's 'close' waits for it.
+      this.child.stdout?.resume();
       this.child.kill('SIGTERM');
       const timer = setTimeout(() => {
         if (!this.done) this.child.kill('SIGKILL');

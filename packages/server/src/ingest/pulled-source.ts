@@ -27,6 +27,8 @@ export interface PulledSourceOptions {
   readonly onFrame: (frame: IngestedFrame) => void;
   /** The source finished for good (a file played to its end without `loop`). */
   readonly onEnd: (reason: 'source_ended') => void;
+  /** Told about each failure before the reconnect (a replay gives up on a file that fails). */
+  readonly onFailure?: (message: string) => void;
 }
 
 export type PulledSourceState = 'connecting' | 'streaming' | 'retrying' | 'ended' | 'stopped';
@@ -59,6 +61,7 @@ export class PulledSource {
   private stallTimer: NodeJS.Timeout | undefined;
   private framesThisRun = 0;
   private stalled = false;
+  private paused = false;
 
   constructor(private readonly options: PulledSourceOptions) {}
 
@@ -83,6 +86,21 @@ export class PulledSource {
   /** The running ffmpeg child's pid, if one is running. */
   get pid(): number | undefined {
     return this.run?.pid;
+  }
+
+  /** Stops reading frames until `resume()` (ffmpeg blocks once its pipe is full); a pause is not a stall. */
+  pause(): void {
+    this.paused = true;
+    clearTimeout(this.stallTimer);
+    this.run?.pause();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (!this.run) return;
+    this.run.resume();
+    this.armStallTimer(this.run);
   }
 
   /** Stops for good; resolves once no ffmpeg child of this source is left. */
@@ -113,6 +131,7 @@ export class PulledSource {
       onFrame: (jpeg, mediaTimeMs) => this.frame(run, jpeg, mediaTimeMs),
     });
     this.run = run;
+    if (this.paused) run.pause();
     this.armStallTimer(run);
     void run.exited.then((exit) => this.exited(run, exit));
   }
@@ -133,6 +152,7 @@ export class PulledSource {
 
   private armStallTimer(run: FfmpegRun): void {
     clearTimeout(this.stallTimer);
+    if (this.paused) return;
     this.stallTimer = setTimeout(() => {
       if (this.run !== run || this.finished) return;
       this.stalled = true;
@@ -152,6 +172,7 @@ export class PulledSource {
       return;
     }
     this.lastError = this.describeFailure(run, exit);
+    this.options.onFailure?.(this.lastError);
     this.failuresInARow += 1;
     const delay = Math.min(this.options.backoff.maxMs, this.options.backoff.minMs * 2 ** (this.failuresInARow - 1));
     this.state = 'retrying';

@@ -57,6 +57,18 @@ export interface Model {
   readonly ownedBy: string;
   status(): ModelStatus;
   complete(request: ModelRequest): Promise<ModelResponse>;
+  /**
+   * For a model whose answer also depends on the requests before it (builtin/motion compares a
+   * single frame with the previous frame of its stream): what of that memory a request's answer
+   * depends on (part of the response cache's key), and remembering a request answered from the
+   * cache as if it had been asked.
+   */
+  readonly memory?: ModelMemory;
   /** Releases workers, sockets, child processes. */
   close(): Promise<void>;
+}
+
+export interface ModelMemory {
+  dependsOn(request: Omit<ModelRequest, 'signal'>): string;
+  remember(request: Omit<ModelRequest, 'signal'>): void;
 }

@@ -6,12 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateStreamRequest, StreamSource } from '@ovs/protocol';
 import type { Logger } from 'pino';
-import { FrameBudget, FrameRing } from '../frames/index.js';
+import { FrameBudget, FrameRing, type FrameInput } from '../frames/index.js';
 import type { IngestOutput } from '../ingest/ffmpeg-args.js';
 import { MediaPathError, resolveMediaPath } from '../ingest/media-root.js';
 import { PulledSource } from '../ingest/pulled-source.js';
 import { NETWORK_SCHEMES, redactUrl, type IngestSource } from '../ingest/source-spec.js';
 import type { Metrics } from '../metrics.js';
+import { ClockGate } from './clock-gate.js';
 import { Stream } from './stream.js';
 
 export interface StreamManagerOptions {
@@ -30,6 +31,11 @@ export interface StreamManagerOptions {
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /**
+   * Replays: `asap` file frames join their stream as `now` reaches their media time (see
+   * clock-gate.ts), at most this many bytes decoded ahead. Undefined: they join as decoded.
+   */
+  readonly replayBufferBytes?: number;
 }
 
 /** A source the server cannot pull; the message says why and how to fix it (a 422). */
@@ -44,6 +50,8 @@ export class StreamManager {
   private readonly streams = new Map<string, Stream>();
   /** Ended streams in the order they ended; the oldest are forgotten first. */
   private readonly ended: Stream[] = [];
+  /** Clock gates of replayed streams, by stream id. */
+  private readonly gates = new Map<string, ClockGate>();
   private readonly budget: FrameBudget;
   private closing = false;
 
@@ -70,23 +78,46 @@ export class StreamManager {
     });
     this.streams.set(stream.id, stream);
     if (ingest) {
-      const { ingest: settings, logger, metrics } = this.options;
-      stream.attach(
-        new PulledSource({
-          source: ingest,
-          ...settings,
-          now,
-          logger: logger.child({ stream: stream.id }),
-          onFrame: (frame) => {
-            stream.addFrame({ jpeg: frame.jpeg, width: frame.width, height: frame.height, captureTimestampMs: frame.mediaTimeMs });
-            metrics.inc('ovs_frames_ingested_total', { origin: 'pull' });
-          },
-          onEnd: () => void stream.end('source_ended'),
-        }),
-      );
+      const { ingest: settings, logger, metrics, replayBufferBytes } = this.options;
+      const add = (frame: FrameInput) => {
+        stream.addFrame(frame);
+        metrics.inc('ovs_frames_ingested_total', { origin: 'pull' });
+      };
+      const gate =
+        replayBufferBytes !== undefined && ingest.pace === 'asap'
+          ? new ClockGate({
+              originMs: stream.createdAtMs,
+              now,
+              maxBufferedBytes: replayBufferBytes,
+              addFrame: add,
+              ended: () => void stream.end('source_ended'),
+              pause: () => puller.pause(),
+              resume: () => puller.resume(),
+            })
+          : undefined;
+      const puller: PulledSource = new PulledSource({
+        source: ingest,
+        ...settings,
+        now,
+        logger: logger.child({ stream: stream.id }),
+        onFrame: (frame) =>
+          gate ? gate.frame(frame) : add({ jpeg: frame.jpeg, width: frame.width, height: frame.height, captureTimestampMs: frame.mediaTimeMs }),
+        onEnd: () => (gate ? gate.sourceEnded() : void stream.end('source_ended')),
+        ...(gate ? { onFailure: (message: string) => gate.sourceFailed(message) } : {}),
+      });
+      stream.attach(puller, gate);
+      if (gate) this.gates.set(stream.id, gate);
     }
     this.options.logger.info({ stream: stream.id, source: stream.source ?? null }, 'stream created');
     return stream;
+  }
+
+  /**
+   * Replays: how far the clock may move for a replayed stream (see `ClockGate.reach`); undefined
+   * for a stream that is not replayed.
+   */
+  reach(id: string, streamTimeMs: number): Promise<number> | undefined {
+    return this.gates.get(id)?.reach(streamTimeMs);
   }
 
   get(id: string): Stream | undefined {
@@ -121,6 +152,7 @@ export class StreamManager {
 
   private forget(stream: Stream): void {
     this.streams.delete(stream.id);
+    this.gates.delete(stream.id);
     const at = this.ended.indexOf(stream);
     if (at !== -1) this.ended.splice(at, 1);
     void stream.end('expired'); // already ended: only drops frames a finished file source still kept

@@ -6,6 +6,7 @@
 import type { EndReason, StreamSource, StreamStatus } from '@ovs/protocol';
 import { FrameRing, type Frame, type FrameInput, type RingStatus } from '../frames/index.js';
 import type { PulledSource, PulledSourceStatus } from '../ingest/pulled-source.js';
+import type { ClockGate } from './clock-gate.js';
 
 export interface StreamInit {
   readonly id: string;
@@ -34,6 +35,7 @@ export class Stream {
   private readonly now: () => number;
   private readonly onEnd: (stream: Stream) => void;
   private puller: PulledSource | undefined;
+  private gate: ClockGate | undefined;
   private expiresAtMs: number;
   private leaseTimer: NodeJS.Timeout | undefined;
   private endedAtMs: number | null = null;
@@ -71,9 +73,13 @@ export class Stream {
     return this.endReason;
   }
 
-  /** Starts pulling; the stream owns the puller from now on and stops it when it ends. */
-  attach(puller: PulledSource): void {
+  /**
+   * Starts pulling; the stream owns the puller from now on and stops it when it ends. With a
+   * clock gate (replays), frames join the stream as the clock reaches them, checked on every read.
+   */
+  attach(puller: PulledSource, gate?: ClockGate): void {
     this.puller = puller;
+    this.gate = gate;
     puller.start();
   }
 
@@ -83,6 +89,7 @@ export class Stream {
    * it is deleted, so the last moments of a clip can still be asked about.
    */
   frames(): { ring: FrameRing; nowMs: number } | undefined {
+    this.gate?.release();
     return this.framesReadable ? { ring: this.ring, nowMs: this.clock() } : undefined;
   }
 
@@ -99,10 +106,12 @@ export class Stream {
   }
 
   streamTimeMs(): number {
+    this.gate?.release();
     return this.ring.streamTimeAt(this.clock());
   }
 
   status(): StreamStatusBody {
+    this.gate?.release();
     const ring = this.final?.ring ?? this.ring.status(this.clock());
     const ingest = this.puller?.status();
     return {
@@ -126,6 +135,7 @@ export class Stream {
    * simply ran out, drops its frames. Ending again only drops frames still kept.
    */
   async end(reason: EndReason): Promise<void> {
+    if (reason !== 'source_ended') this.gate?.close();
     if (this.endedAtMs === null) {
       this.endedAtMs = this.now();
       this.endReason = reason;

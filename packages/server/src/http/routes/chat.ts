@@ -2,7 +2,7 @@
 import { parseStreamRef, ResolveRequestSchema, validationDetailsFromZod } from '@ovs/protocol';
 import type { FastifyInstance } from 'fastify';
 import { completionBody, completionEvents, completionId } from '../../chat/answer.js';
-import { prepareChat } from '../../chat/prepare.js';
+import { assertReady, prepareChat } from '../../chat/prepare.js';
 import { resolveRef } from '../../chat/references.js';
 import { describeFrame } from '../../frames/index.js';
 import type { ModelResponse } from '../../models/model.js';
@@ -16,29 +16,40 @@ export function chatRoutes(app: FastifyInstance, ctx: AppContext): void {
     const asked = (request.body as { model?: unknown } | null | undefined)?.model;
     const modelLabel = typeof asked === 'string' && ctx.registry.get(asked) ? asked : 'unknown';
     try {
-      const prepared = prepareChat(request.body, ctx.registry, ctx.streams);
-      // Stop the model's work when the client goes away before the answer is written.
-      const abort = new AbortController();
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished) abort.abort();
-      });
-      let response: ModelResponse;
-      try {
-        response = await prepared.model.complete({ ...prepared.request, signal: abort.signal });
-      } catch (error) {
-        if (abort.signal.aborted) {
-          outcome = 'client_closed';
-          return reply;
+      const cache = ctx.responseCache;
+      const prepared = prepareChat(request.body, ctx.registry, ctx.streams, { requireReady: cache === undefined });
+      const { model } = prepared;
+      const cacheKey = cache?.key(model.id, prepared.request, model.memory?.dependsOn(prepared.request));
+      let response: ModelResponse | undefined = cache && cacheKey !== undefined ? await cache.get(model.id, cacheKey) : undefined;
+      if (cache) ctx.metrics.inc('ovs_response_cache_total', { model: modelLabel, outcome: response ? 'hit' : 'miss' });
+      if (response) {
+        // Answered as if asked: a model with a memory (builtin/motion) remembers the request.
+        model.memory?.remember(prepared.request);
+      } else {
+        if (cache) assertReady(model);
+        // Stop the model's work when the client goes away before the answer is written.
+        const abort = new AbortController();
+        reply.raw.once('close', () => {
+          if (!reply.raw.writableFinished) abort.abort();
+        });
+        try {
+          response = await model.complete({ ...prepared.request, signal: abort.signal });
+        } catch (error) {
+          if (abort.signal.aborted) {
+            outcome = 'client_closed';
+            return reply;
+          }
+          if (isModelCallFailure(error)) {
+            throw chatError(error.status, error.code, error.message, {
+              ...(error.param !== undefined ? { param: error.param } : {}),
+              ...(error.upstream !== undefined ? { upstream: error.upstream } : {}),
+              ...(error.headers !== undefined ? { headers: { ...error.headers } } : {}),
+            });
+          }
+          ctx.logger.error({ err: error, model: model.id }, 'model failed');
+          throw chatError(500, 'internal_error', `${model.id} failed on this request; the server log has the details`);
         }
-        if (isModelCallFailure(error)) {
-          throw chatError(error.status, error.code, error.message, {
-            ...(error.param !== undefined ? { param: error.param } : {}),
-            ...(error.upstream !== undefined ? { upstream: error.upstream } : {}),
-            ...(error.headers !== undefined ? { headers: { ...error.headers } } : {}),
-          });
-        }
-        ctx.logger.error({ err: error, model: prepared.model.id }, 'model failed');
-        throw chatError(500, 'internal_error', `${prepared.model.id} failed on this request; the server log has the details`);
+        if (cache && cacheKey !== undefined) await cache.put(model.id, cacheKey, response);
       }
       const id = completionId();
       const context = { modelId: prepared.modelId, createdS: Math.floor(ctx.now() / 1000), resolved: prepared.resolved, threadId: prepared.threadId };

@@ -7,8 +7,9 @@
  */
 import { questionOf, respond } from './answer.js';
 import type { BuiltinModelProfile, FrameFindings } from './answer.js';
-import { decodeImage } from './images.js';
+import { decodeImage, imagesOf } from './images.js';
 import type { InputImage } from './images.js';
+import { frameDigest } from '../../frames/digest.js';
 import { frameDifference, THUMBNAIL_HEIGHT, THUMBNAIL_WIDTH } from './frame-difference.js';
 import { vocabulary } from './vocabulary.js';
 import type { Model } from '../model.js';
@@ -25,26 +26,28 @@ export interface MotionModelOptions {
 const MOTION = 'motion';
 const THUMBNAIL = { width: THUMBNAIL_WIDTH, height: THUMBNAIL_HEIGHT, channels: 1 } as const;
 
-interface Thumbnail {
+/** A frame remembered for later comparisons; its thumbnail is decoded when first needed. */
+interface Remembered {
   readonly index: number;
-  readonly pixels: Uint8Array;
+  readonly jpeg: Buffer;
+  pixels?: Promise<Uint8Array>;
 }
 
 /** The last two distinct frames seen per stream, so asking twice about the same frame gives the same answer. */
 class StreamMemory {
-  readonly #streams = new Map<string, { latest: Thumbnail; earlier?: Thumbnail }>();
+  readonly #streams = new Map<string, { latest: Remembered; earlier?: Remembered }>();
 
   constructor(private readonly capacity: number) {}
 
   /** The most recent remembered frame of `streamId` before frame `index`. */
-  before(streamId: string, index: number): Thumbnail | undefined {
+  before(streamId: string, index: number): Remembered | undefined {
     const entry = this.#streams.get(streamId);
     if (!entry) return undefined;
     if (entry.latest.index < index) return entry.latest;
     return entry.earlier && entry.earlier.index < index ? entry.earlier : undefined;
   }
 
-  remember(streamId: string, frame: Thumbnail): void {
+  remember(streamId: string, frame: Remembered): void {
     const entry = this.#streams.get(streamId);
     this.#streams.delete(streamId); // re-inserted below: the Map's order is recency
     if (!entry) this.#streams.set(streamId, { latest: frame });
@@ -70,6 +73,17 @@ function compared(title: string, before: Uint8Array, after: Uint8Array): FrameFi
   };
 }
 
+/** The request's pictures grouped per stream (`data:` images together), each in request order. */
+function sequencesOf(images: readonly InputImage[]): Map<string | undefined, number[]> {
+  const sequences = new Map<string | undefined, number[]>();
+  images.forEach((image, i) => {
+    const sequence = sequences.get(image.streamId) ?? [];
+    sequence.push(i);
+    sequences.set(image.streamId, sequence);
+  });
+  return sequences;
+}
+
 export function createMotionModel(options: MotionModelOptions = {}): Model {
   const profile: BuiltinModelProfile = {
     id: MOTION_MODEL_ID,
@@ -79,40 +93,46 @@ export function createMotionModel(options: MotionModelOptions = {}): Model {
     nothingSeen: 'no motion',
   };
   const memory = new StreamMemory(options.rememberedStreams ?? 256);
+  const thumbnailOf = (frame: Remembered) => (frame.pixels ??= decodeImage({ title: `frame ${frame.index}`, data: frame.jpeg }, THUMBNAIL, MOTION_MODEL_ID));
 
-  /** Findings per sequence: the frames of each stream, and the data: images together, each in request order. */
-  function findingsOf(images: readonly InputImage[], thumbnails: readonly Buffer[]): FrameFindings[] {
-    const sequences = new Map<string | undefined, { image: InputImage; pixels: Uint8Array }[]>();
-    images.forEach((image, i) => {
-      const sequence = sequences.get(image.streamId) ?? [];
-      sequence.push({ image, pixels: thumbnails[i] as Buffer });
-      sequences.set(image.streamId, sequence);
+  /** The earlier frame a lone frame of a stream is compared with, per sequence (undefined otherwise). */
+  function earlierFrames(images: readonly InputImage[]): Array<{ indices: number[]; streamId: string | undefined; earlier: Remembered | undefined }> {
+    return [...sequencesOf(images)].map(([streamId, indices]) => {
+      const first = images[indices[0]!]!;
+      const lone = indices.length === 1 && streamId !== undefined;
+      return { indices, streamId, earlier: lone ? memory.before(streamId, first.index ?? 0) : undefined };
     });
+  }
 
+  function rememberAll(images: readonly InputImage[], thumbnails?: readonly Uint8Array[]): void {
+    images.forEach((image, i) => {
+      if (image.streamId === undefined) return;
+      const pixels = thumbnails?.[i];
+      memory.remember(image.streamId, { index: image.index ?? 0, jpeg: image.data, ...(pixels ? { pixels: Promise.resolve(pixels) } : {}) });
+    });
+  }
+
+  async function findingsOf(images: readonly InputImage[], thumbnails: readonly Uint8Array[]): Promise<FrameFindings[]> {
+    // Read and update the memory before any await, so concurrent requests see it consistently.
+    const sequences = earlierFrames(images);
+    rememberAll(images, thumbnails);
     const findings: FrameFindings[] = [];
-    for (const [streamId, sequence] of sequences) {
-      const [first] = sequence;
-      if (sequence.length === 1 && first) {
-        const earlier = streamId === undefined ? undefined : memory.before(streamId, first.image.index ?? 0);
+    for (const { indices, streamId, earlier } of sequences) {
+      const first = images[indices[0]!]!;
+      if (indices.length === 1) {
         findings.push(
           earlier
-            ? compared(`${streamId} frame ${earlier.index} → ${first.image.index}`, earlier.pixels, first.pixels)
+            ? compared(`${streamId} frame ${earlier.index} → ${first.index}`, await thumbnailOf(earlier), thumbnails[indices[0]!]!)
             : {
-                title: first.image.title,
+                title: first.title,
                 observations: [{ label: MOTION, confidence: 0 }],
-                note:
-                  streamId === undefined
-                    ? 'a single picture shows no motion; send two or more'
-                    : `no earlier frame of ${streamId} to compare with yet`,
+                note: streamId === undefined ? 'a single picture shows no motion; send two or more' : `no earlier frame of ${streamId} to compare with yet`,
               },
         );
       }
-      for (let i = 1; i < sequence.length; i += 1) {
-        const [a, b] = [sequence[i - 1], sequence[i]] as [(typeof sequence)[number], (typeof sequence)[number]];
-        findings.push(compared(`${a.image.title} → ${b.image.index ?? b.image.title}`, a.pixels, b.pixels));
-      }
-      if (streamId !== undefined) {
-        for (const { image, pixels } of sequence) memory.remember(streamId, { index: image.index ?? 0, pixels });
+      for (let k = 1; k < indices.length; k += 1) {
+        const [a, b] = [indices[k - 1]!, indices[k]!];
+        findings.push(compared(`${images[a]!.title} → ${images[b]!.index ?? images[b]!.title}`, thumbnails[a]!, thumbnails[b]!));
       }
     }
     return findings;
@@ -125,7 +145,26 @@ export function createMotionModel(options: MotionModelOptions = {}): Model {
     async complete(request) {
       const question = questionOf(request, MOTION_MODEL_ID);
       const thumbnails = await Promise.all(question.images.map((image) => decodeImage(image, THUMBNAIL, MOTION_MODEL_ID)));
-      return respond(question, findingsOf(question.images, thumbnails), profile);
+      return respond(question, await findingsOf(question.images, thumbnails), profile);
+    },
+    memory: {
+      // A lone frame is compared with the stream's previous frame: the answer depends on that frame's content.
+      dependsOn(request) {
+        try {
+          return earlierFrames(imagesOf(request, MOTION_MODEL_ID))
+            .map(({ earlier }) => (earlier ? frameDigest(earlier.jpeg) : '-'))
+            .join(',');
+        } catch {
+          return 'unreadable'; // the model itself will say what is wrong with the request
+        }
+      },
+      remember(request) {
+        try {
+          rememberAll(imagesOf(request, MOTION_MODEL_ID));
+        } catch {
+          // an unreadable request was never remembered by the model either
+        }
+      },
     },
     async close() {
       memory.clear();
