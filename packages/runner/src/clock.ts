@@ -102,6 +102,12 @@ export class VirtualClock implements Clock {
     return this.#pending;
   }
 
+  /** When the next timer falls due, or undefined when none is waiting (for replays that jump from timer to timer). */
+  get nextTimerAt(): number | undefined {
+    this.#dropCancelled();
+    return this.#timers.peek()?.at;
+  }
+
   /** Moves time forward by `ms`, running due timers in order. */
   async advance(ms: number): Promise<void> {
     await this.advanceTo(this.#now + ms);

@@ -54,6 +54,11 @@ export interface RunOptions {
   stdout?: LineWriter | false;
   /** One readable line per event (default), or one JSON object per line. */
   stdoutFormat?: 'text' | 'json';
+  /**
+   * Replays and tests: the pipeline's file, webhook and MQTT sinks are not opened; each delivery
+   * succeeds at once and is only counted (`metrics().sinks`). Default false.
+   */
+  captureSinks?: boolean;
   /** Media root of the embedded server (default: the common directory of the local files used, else the working directory). */
   mediaRoot?: string;
   /** Directory relative paths in bindings and file sinks are resolved against (default process.cwd()). */

@@ -23,6 +23,7 @@ import { RealClock, type Clock, type Timer } from './clock.js';
 import { Broadcast, TypedEmitter } from './emitter.js';
 import { describeError, RunError } from './errors.js';
 import { Escalator } from './escalation.js';
+import { InFlight } from './in-flight.js';
 import { JsonlAppender, type EventRecord } from './events.js';
 import { CallLimits } from './limits.js';
 import { ModelCounter, RecentSamples, type EventCounts, type ModelMetrics, type SampleSummary, type WatchMetrics } from './metrics.js';
@@ -142,6 +143,11 @@ export interface RunHandle {
   readonly ready: Promise<RunInfo>;
   /** Resolves with the summary when the run ends (stopped, duration over, or every stream ended); rejects with a RunError when setup fails. */
   readonly done: Promise<RunSummary>;
+  /**
+   * Resolves once no request to the backend is in flight and the work their answers started has
+   * gone as far as it can without the clock: the moment a replay may move its VirtualClock on.
+   */
+  idle(): Promise<void>;
 }
 
 /** Runs a pipeline IR (validated here) against a backend. Throws a RunError at once for problems found before starting. */
@@ -239,6 +245,7 @@ class Run implements RunHandle {
   readonly #runners: WatchRunner[] = [];
   readonly #scheduler: Scheduler;
   readonly #lateness = new RecentSamples();
+  readonly #inFlight = new InFlight();
 
   #streams: StreamManager | undefined;
   #flow: EventFlow | undefined;
@@ -282,7 +289,7 @@ class Run implements RunHandle {
     this.#deadLetterFile = deadLetterPath(options, this.#cwd);
     const retry = retryPolicy(options.retry);
     this.#dispatcher = new Dispatcher(
-      createSinks(this.#graph.sinks, { clock: this.#clock, stdout, stdoutFormat: options.stdoutFormat ?? 'text', cwd: this.#cwd }),
+      createSinks(this.#graph.sinks, { clock: this.#clock, stdout, stdoutFormat: options.stdoutFormat ?? 'text', cwd: this.#cwd, capture: options.captureSinks === true }),
       {
         clock: this.#clock,
         retry,
@@ -335,6 +342,10 @@ class Run implements RunHandle {
     }
     this.#requestStop({ reason: 'stopped' });
     return this.done;
+  }
+
+  idle(): Promise<void> {
+    return this.#inFlight.idle();
   }
 
   metrics(): RunMetrics {
@@ -404,15 +415,16 @@ class Run implements RunHandle {
     this.#status('backend', `backend: ${this.#backend.kind} at ${url}`, { kind: this.#backend.kind, url });
     const retry = retryPolicy(options.retry);
     const apiKey = this.#backend.apiKey;
-    const streamsApi = new StreamsApi({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry, timeoutMs: DEFAULTS.streamRequestTimeoutMs, signal: this.#abort.signal });
-    const chat = new ChatClient({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry, timeoutMs: options.callTimeoutMs ?? DEFAULTS.callTimeoutMs, signal: this.#abort.signal });
+    const inFlight = this.#inFlight;
+    const streamsApi = new StreamsApi({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry, timeoutMs: DEFAULTS.streamRequestTimeoutMs, signal: this.#abort.signal, inFlight });
+    const chat = new ChatClient({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry, timeoutMs: options.callTimeoutMs ?? DEFAULTS.callTimeoutMs, signal: this.#abort.signal, inFlight });
 
     await this.#checkModels({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, timeoutMs: DEFAULTS.streamRequestTimeoutMs, signal: this.#abort.signal });
 
     const streams = new StreamManager({
       // Stream requests made while stopping (deletes) must not be cancelled with the calls.
       api: streamsApi,
-      closeApi: new StreamsApi({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry: { ...retry, retries: 1 }, timeoutMs: 5_000 }),
+      closeApi: new StreamsApi({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry: { ...retry, retries: 1 }, timeoutMs: 5_000, inFlight }),
       clock,
       pollMs: options.statusPollMs ?? DEFAULTS.statusPollMs,
       onEnded: (s) => this.#streamEnded(s),

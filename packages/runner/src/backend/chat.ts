@@ -7,6 +7,7 @@ import OpenAI from 'openai';
 import { OvsResolvedEntrySchema, type OvsResolvedEntry } from '@ovs/protocol';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
+import type { InFlight } from '../in-flight.js';
 import { parseRetryAfter, withRetry, type RetryPolicy } from '../retry.js';
 import { BackendError, classifyBackendError, readErrorBody } from './http-error.js';
 
@@ -34,6 +35,8 @@ export interface ChatClientOptions {
   timeoutMs: number;
   /** Cancels every call in flight (and every backoff wait) when it aborts. */
   signal?: AbortSignal;
+  /** Counts each attempt while it is out (for `RunHandle.idle()`). */
+  inFlight?: InFlight;
 }
 
 const ResolvedList = z.array(OvsResolvedEntrySchema);
@@ -117,7 +120,8 @@ export class ChatClient {
     return withRetry(
       async () => {
         attempts++;
-        const result = await this.#attempt(request);
+        const { inFlight } = this.options;
+        const result = await (inFlight ? inFlight.track(() => this.#attempt(request)) : this.#attempt(request));
         return { ...result, attempts };
       },
       {

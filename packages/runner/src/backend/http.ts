@@ -1,6 +1,7 @@
 /** One JSON request to the backend's REST endpoints, with a timeout on the injected clock and errors classified for retries. */
 import type { z } from 'zod';
 import type { Clock } from '../clock.js';
+import type { InFlight } from '../in-flight.js';
 import { parseRetryAfter } from '../retry.js';
 import { BackendError, readErrorBody } from './http-error.js';
 
@@ -11,9 +12,16 @@ export interface HttpOptions {
   timeoutMs: number;
   /** Cancels the request (e.g. when the run is torn down). */
   signal?: AbortSignal;
+  /** Counts the request while it is out (for `RunHandle.idle()`). */
+  inFlight?: InFlight;
 }
 
-export async function requestJson<T>(options: HttpOptions, method: string, path: string, schema: z.ZodType<T> | undefined, body?: unknown): Promise<T> {
+export function requestJson<T>(options: HttpOptions, method: string, path: string, schema: z.ZodType<T> | undefined, body?: unknown): Promise<T> {
+  const send = () => sendJson(options, method, path, schema, body);
+  return options.inFlight ? options.inFlight.track(send) : send();
+}
+
+async function sendJson<T>(options: HttpOptions, method: string, path: string, schema: z.ZodType<T> | undefined, body?: unknown): Promise<T> {
   const { baseUrl, apiKey, clock, timeoutMs, signal } = options;
   const controller = new AbortController();
   let timedOut = false;

@@ -6,6 +6,7 @@ import { RunError } from '../errors.js';
 import { FileSink } from './file.js';
 import { MqttSink } from './mqtt.js';
 import type { Sink } from './sink.js';
+import { CapturedSink } from './captured.js';
 import { StdoutSink, type LineWriter } from './stdout.js';
 import { WebhookSink } from './webhook.js';
 
@@ -21,6 +22,8 @@ export interface SinkFactoryOptions {
   stdoutFormat: 'text' | 'json';
   /** Relative file sink paths are resolved against this directory. */
   cwd: string;
+  /** Replace every sink but stdout by one that delivers nowhere (replays). */
+  capture?: boolean;
 }
 
 /** `timeout` in a sink's params is in ms (e.g. `timeout_ms 5000` or `timeout 5000`). */
@@ -35,6 +38,10 @@ export function createSinks(nodes: readonly SinkNode[], options: SinkFactoryOpti
     if (node.sink === 'stdout') continue;
     const target = node.target;
     if (!target) throw new RunError('invalid_ir', `sink ${node.name} (${node.sink}) has no target`);
+    if (options.capture) {
+      sinks.push(new CapturedSink(node.name, node.sink));
+      continue;
+    }
     try {
       switch (node.sink) {
         case 'file':
