@@ -12,6 +12,7 @@ export default defineConfig({
       '@ovs/lang': pkg('lang'),
       '@ovs/runner': pkg('runner'),
       '@ovs/server': pkg('server'),
+      '@ovs/replay': pkg('replay'),
       '@ovs/cli': pkg('cli'),
     },
   },

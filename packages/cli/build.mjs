@@ -24,9 +24,9 @@ const result = await build({
   sourcemap: true,
   write: false,
   logLevel: 'warning',
-  // The server and the runner load from their own packages when `serve` or `run` needs them:
-  // they start worker threads from files of their own, which a bundle would not carry.
-  external: ['@ovs/server', '@ovs/runner'],
+  // The server, the runner and the replay load from their own packages when `serve`, `run` or
+  // `test` needs them: they start worker threads from files of their own, which a bundle would not carry.
+  external: ['@ovs/server', '@ovs/runner', '@ovs/replay'],
   // commander is CommonJS: give its require() calls a real require.
   banner: { js: "import { createRequire as __ovsCreateRequire } from 'node:module';\nconst require = __ovsCreateRequire(import.meta.url);" },
 });

@@ -11,6 +11,7 @@ import { registerGraph } from './commands/graph.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
+import { registerTest } from './commands/test.js';
 import type { CommandContext } from './context.js';
 import { ExitCode } from './context.js';
 import type { CliIo } from './io.js';
@@ -24,6 +25,7 @@ const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> =
   registerGraph,
   registerPlan,
   registerRun,
+  registerTest,
   registerServe,
 ];
 
