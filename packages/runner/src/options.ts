@@ -44,7 +44,7 @@ export interface RunOptions {
   retry?: Partial<RetryPolicy>;
   /** Calls in flight get this long to finish when the run stops; sinks then get as long again (default 10 s). */
   graceMs?: number;
-  /** How often stream status is polled to notice a source has ended (default 2 s). */
+  /** How often stream status is polled to notice a source has ended (default 2 s; longer beyond 100 streams: at most 50 polls a second). */
   statusPollMs?: number;
   /** How long an escalation whose window reaches after the event waits beyond `afterMs` for those frames (default 10 s). */
   escalationWaitMs?: number;

@@ -13,6 +13,21 @@ import type { StreamsApi, LenientStatus } from './backend/streams-api.js';
 import { describeError, RunError } from './errors.js';
 import { redactUrl } from './redact.js';
 
+/**
+ * The shortest gap between two status polls across all streams (at most 50 a second). Polling
+ * every stream each `pollMs` would make 3,000 streams cost 1,500 requests a second — more than
+ * the model calls they exist for, and against the same per-key rate limit — so beyond
+ * `pollMs / MIN_POLL_GAP_MS` streams (100 at the default 2 s) each stream is polled less often.
+ */
+export const MIN_POLL_GAP_MS = 20;
+
+/**
+ * Stream requests in flight at once while opening. All at once, 3,000 streams would open 3,000
+ * connections (which then linger in the HTTP client's pool and slow every later call) and trip
+ * the backend's rate limit.
+ */
+export const OPEN_CONCURRENCY = 32;
+
 export interface BoundStream {
   readonly name: string;
   readonly id: string;
@@ -52,13 +67,27 @@ export class StreamManager {
 
   constructor(private readonly options: StreamManagerOptions) {}
 
-  /** Creates and verifies every stream; on any failure deletes what it created and throws a RunError. */
+  /**
+   * Creates and verifies every stream, OPEN_CONCURRENCY at a time; on the first failure stops,
+   * deletes what it created and throws a RunError.
+   */
   async open(plans: readonly StreamPlan[]): Promise<void> {
-    const results = await Promise.allSettled(plans.map((plan) => this.#openOne(plan)));
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    let failure: { error: unknown } | undefined;
+    let next = 0;
+    const worker = async () => {
+      while (failure === undefined && next < plans.length) {
+        const plan = plans[next++]!;
+        try {
+          await this.#openOne(plan);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(OPEN_CONCURRENCY, plans.length) }, worker));
     if (failure) {
       await this.close();
-      throw failure.reason;
+      throw failure.error;
     }
   }
 
@@ -94,9 +123,14 @@ export class StreamManager {
     this.#repeat(every, () => this.#keepalive(stream));
   }
 
-  /** Starts watching every stream for its end. */
+  /**
+   * Starts watching every stream for its end: each every `pollMs` (longer with many streams, see
+   * MIN_POLL_GAP_MS), their first polls spread evenly over that interval rather than all at once.
+   */
   startPolling(): void {
-    for (const stream of this.#byNode.values()) this.#repeat(this.options.pollMs, () => this.#poll(stream));
+    const streams = [...this.#byNode.values()];
+    const every = Math.max(this.options.pollMs, streams.length * MIN_POLL_GAP_MS);
+    streams.forEach((stream, i) => this.#repeat(every, () => this.#poll(stream), ((i + 1) * every) / streams.length));
   }
 
   get(nodeId: string): BoundStream {
@@ -131,14 +165,16 @@ export class StreamManager {
     });
   }
 
-  #repeat(everyMs: number, work: () => Promise<void>): void {
+  #repeat(everyMs: number, work: () => Promise<void>, firstMs = everyMs): void {
     const { clock } = this.options;
+    let waitMs = firstMs;
     const loop = () => {
       if (this.#closed) return;
       const timer = clock.setTimeout(() => {
         this.#timers.splice(this.#timers.indexOf(timer), 1);
         void work().then(loop, loop);
-      }, everyMs);
+      }, waitMs);
+      waitMs = everyMs;
       this.#timers.push(timer);
     };
     loop();
