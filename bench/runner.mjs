@@ -173,7 +173,8 @@ async function openWindow() {
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
         backend: { chat: backend1.counts.chat - backend0.counts.chat, status: backend1.counts.status - backend0.counts.status, cpuMs: backendCpu, sockets: backend1.sockets },
         /** Cores other processes kept busy meanwhile. */
-        otherCores: machine0 === undefined || machine === undefined ? undefined : (machine - machine0 - cpu - backendCpu) / ms,
+        // (The counters differ in resolution: a quiet machine may come out slightly below zero.)
+        otherCores: machine0 === undefined || machine === undefined ? undefined : Math.max(0, (machine - machine0 - cpu - backendCpu) / ms),
       };
     },
   };
@@ -374,7 +375,9 @@ try {
   const baseline = pooled(baselineSlices);
   const saturated = pooled(saturatedRuns);
   const light = pooled([a]);
-  const achievedRatio = a.completed / a.scheduled;
+  // Calls completed in the window, but no more than the ticks run in it (one call per tick): when
+  // the process stalled just before the window, calls of earlier ticks complete inside it.
+  const achievedRatio = Math.min(a.completed, a.ticks) / a.scheduled;
   const latenessP99 = Math.max(...a.latenessP99s);
   const vsBaseline = saturated.callsPerSecond / baseline.callsPerSecond;
 
