@@ -85,7 +85,8 @@ export interface ServerOptions extends ServerConfig {
    * Replays (`@ovs/replay`, `ovs test`): a file pulled with `pace: "asap"` is decoded ahead, but
    * each frame joins its stream only when `now` reaches its media time (stream time 0 = when the
    * stream was created), and `OvsServer.replay` tells how far decoding has got. Meant for a
-   * virtual clock given as `now`.
+   * virtual clock given as `now`. Models also load on their first call, and a call to a model
+   * still loading waits for it instead of answering 503: loading takes no media time.
    */
   readonly replay?: boolean;
   /** Answer requests seen before from this cache instead of calling the model (off by default). */

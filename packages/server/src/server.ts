@@ -30,12 +30,12 @@ export interface OvsServer {
 /** What a replay driver asks the server in-process (see `ServerOptions.replay`). */
 export interface ReplayControl {
   /**
-   * Waits until the replayed stream's frames are decoded up to stream time `streamTimeMs`, or its
-   * decode-ahead buffer is full, or its source has ended; first lets in every frame `now` has
-   * reached. Resolves with how far the clock may move for it, in stream time: at least
-   * `streamTimeMs` once decoded that far, less when the buffer is full (move the clock there
-   * first), Infinity once the source has ended. Rejects when the source failed or the stream is
-   * not a replayed one.
+   * How far the clock may move for a replayed stream, in stream time: up to just before its
+   * newest decoded frame (every frame up to there is decoded, and the stream does not end before
+   * it), or anywhere once its source has ended (Infinity). First lets in every frame `now` has
+   * reached; resolves once that reaches `streamTimeMs`, or earlier when the decode-ahead buffer
+   * is full (move the clock there first: that frees it). Rejects when the source failed or the
+   * stream is not a replayed one.
    */
   reach(streamId: string, streamTimeMs: number): Promise<number>;
 }
@@ -63,7 +63,8 @@ export async function createServer(options: ServerOptions = {}): Promise<OvsServ
   const models: Model[] = [];
   if (config.builtinModels ?? true) {
     const modelLogger = logger.child({ component: 'builtin-models' });
-    models.push(createMotionModel(), createDetectModel({ logger: { info: (m) => modelLogger.info(m), warn: (m) => modelLogger.warn(m), error: (m) => modelLogger.error(m) } }));
+    // A replay loads the detector on its first call (a replay answered from the cache never does).
+    models.push(createMotionModel(), createDetectModel({ preload: !replay, logger: { info: (m) => modelLogger.info(m), warn: (m) => modelLogger.warn(m), error: (m) => modelLogger.error(m) } }));
   }
   for (const [id, upstream] of Object.entries(config.upstreams ?? {})) {
     const apiKey = upstreamApiKey(id, upstream);
@@ -127,6 +128,7 @@ export async function createServer(options: ServerOptions = {}): Promise<OvsServ
     baseUrl: () => url,
     isClosing: () => closing,
     responseCache,
+    replay,
   };
   const app = buildApp(context);
   try {

@@ -18,4 +18,6 @@ export interface AppContext {
   readonly isClosing: () => boolean;
   /** When set, chat completions seen before are answered from it. */
   readonly responseCache: ResponseCache | undefined;
+  /** Replay mode: a model still loading is waited for instead of answering 503 (loading takes no media time). */
+  readonly replay: boolean;
 }

@@ -39,25 +39,26 @@ describe('ClockGate (replayed streams)', () => {
     ]);
   });
 
-  it('reach waits until frames are decoded that far and answers how far they are', async () => {
+  it('reach waits until a frame after the asked time is decoded, so that what the stream shows then is settled', async () => {
     const { gate, frame } = setup();
     frame(0);
     let reached: number | undefined;
     const waiting = gate.reach(2000).then((ms) => (reached = ms));
     frame(1000);
+    frame(2000); // the frame at 2000 is decoded, but whether the stream ends there is not known yet
     await Promise.resolve();
     expect(reached).toBeUndefined();
     frame(3000);
     await waiting;
-    expect(reached).toBe(3000);
-    await expect(gate.reach(2500)).resolves.toBe(3000);
+    expect(reached).toBe(2999);
+    await expect(gate.reach(2500)).resolves.toBe(2999);
   });
 
   it('pauses the source when its buffer is full, answers reach with the newest decoded frame, and resumes once the clock drains it', async () => {
     const { gate, calls, frame, setNow } = setup(300);
     for (const t of [0, 1000, 2000, 3000]) frame(t);
     expect(calls).toEqual(['pause']); // 3 frames of 100 bytes wait beyond the clock
-    await expect(gate.reach(10_000)).resolves.toBe(3000);
+    await expect(gate.reach(10_000)).resolves.toBe(2999);
     setNow(2000);
     gate.release();
     expect(calls).toEqual(['pause', 'resume']);
@@ -84,6 +85,15 @@ describe('ClockGate (replayed streams)', () => {
     const waiting = gate.reach(5000);
     gate.sourceFailed('ffmpeg exited with code 1: Invalid data found');
     await expect(waiting).rejects.toThrow('Invalid data found');
+  });
+
+  it('never pauses for a single waiting frame, however large', () => {
+    const { calls, frame } = setup(50);
+    frame(0);
+    frame(1000, 500);
+    expect(calls).toEqual([]);
+    frame(2000, 500);
+    expect(calls).toEqual(['pause']);
   });
 
   it('after close, waiting frames are dropped and nothing more is let in', async () => {

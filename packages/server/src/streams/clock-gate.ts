@@ -4,8 +4,9 @@
  * its media time. Stream time 0 (the clip's first frame) is the moment the stream was created,
  * so at clock time `origin + t` the stream holds exactly the frames of the clip's first `t` ms:
  * the newest frame, `offset_ms` anchors, status and the end of the source all follow the clock,
- * as on a live stream. A replay drives the clock (a virtual one) and asks `reach()` how far the
- * decoding has got before moving it.
+ * as on a live stream: the stream ends at the clock time of its last frame. A replay drives the
+ * clock (a virtual one) and asks `reach()` how far it may move it, so that what the stream shows
+ * at each moment never depends on how fast ffmpeg happens to decode.
  *
  * Frames wait in a bounded buffer: when it is full, ffmpeg is paused (it blocks on its pipe)
  * until the clock has released half of it.
@@ -61,7 +62,9 @@ export class ClockGate {
     this.#waiting.push({ frame, streamTimeMs });
     this.#bytes += frame.jpeg.byteLength;
     this.release();
-    if (this.#bytes >= this.options.maxBufferedBytes && !this.#paused) {
+    // One frame always stays free to wait: the newest must be followed by another (or the end)
+    // before the clock may reach it (see `reach`).
+    if (this.#bytes >= this.options.maxBufferedBytes && this.#waiting.length - this.#head > 1 && !this.#paused) {
       this.#paused = true;
       this.options.pause();
     }
@@ -114,17 +117,19 @@ export class ClockGate {
   }
 
   /**
-   * How far a replay may move the clock for this stream: resolves once frames are decoded up to
-   * stream time `streamTimeMs` (with the newest decoded time, >= it), or the buffer is full
-   * (with the newest decoded time, < it: move the clock there first), or the source has ended
-   * (Infinity). Rejects when the source failed.
+   * How far a replay may move the clock for this stream, in stream time: every frame up to there
+   * has been decoded, and whether the stream ends there is known — so up to just before the newest
+   * decoded frame, or anywhere once the source has ended (Infinity). Resolves once that reaches
+   * `streamTimeMs`, or earlier when the buffer is full (move the clock there first: it frees the
+   * buffer). Rejects when the source failed.
    */
   async reach(streamTimeMs: number): Promise<number> {
     for (;;) {
       this.release();
       if (this.#failure !== undefined) throw new Error(this.#failure);
       if (this.#sourceEnded || this.#closed) return Number.POSITIVE_INFINITY;
-      if (this.#decodedMs >= streamTimeMs || this.#paused) return this.#decodedMs;
+      const known = this.#decodedMs - 1;
+      if (known >= streamTimeMs || this.#paused) return known;
       await new Promise<void>((resolve) => this.#wakers.push(resolve));
     }
   }

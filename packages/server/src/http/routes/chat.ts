@@ -17,7 +17,8 @@ export function chatRoutes(app: FastifyInstance, ctx: AppContext): void {
     const modelLabel = typeof asked === 'string' && ctx.registry.get(asked) ? asked : 'unknown';
     try {
       const cache = ctx.responseCache;
-      const prepared = prepareChat(request.body, ctx.registry, ctx.streams, { requireReady: cache === undefined });
+      // The readiness check waits for a cache miss; a replay skips it (a loading model is waited for).
+      const prepared = prepareChat(request.body, ctx.registry, ctx.streams, { requireReady: cache === undefined && !ctx.replay });
       const { model } = prepared;
       const cacheKey = cache?.key(model.id, prepared.request, model.memory?.dependsOn(prepared.request));
       let response: ModelResponse | undefined = cache && cacheKey !== undefined ? await cache.get(model.id, cacheKey) : undefined;
@@ -26,7 +27,7 @@ export function chatRoutes(app: FastifyInstance, ctx: AppContext): void {
         // Answered as if asked: a model with a memory (builtin/motion) remembers the request.
         model.memory?.remember(prepared.request);
       } else {
-        if (cache) assertReady(model);
+        if (cache && !ctx.replay) assertReady(model);
         // Stop the model's work when the client goes away before the answer is written.
         const abort = new AbortController();
         reply.raw.once('close', () => {

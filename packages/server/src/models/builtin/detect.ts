@@ -13,10 +13,12 @@ import { Worker } from 'node:worker_threads';
 import { questionOf, respond } from './answer.js';
 import type { BuiltinModelProfile, FrameFindings } from './answer.js';
 import { COCO_LABELS } from './coco-labels.js';
+import { frameDigest } from '../../frames/digest.js';
 import { DETECT_INPUT_SIZE } from './detect-protocol.js';
 import type { Detection, DetectInput, DetectWorkerData } from './detect-protocol.js';
 import { BuiltinModelError, modelUnavailable } from './errors.js';
 import { decodeImage } from './images.js';
+import type { InputImage } from './images.js';
 import { vocabulary } from './vocabulary.js';
 import { WorkerPool } from './worker-pool.js';
 import type { PoolLogger } from './worker-pool.js';
@@ -40,11 +42,35 @@ export interface DetectModelOptions {
   /** Another centernet model.json; default: the one inside `@vladmandic/human`. */
   readonly modelPath?: string;
   readonly logger?: PoolLogger;
+  /** Detections kept by frame content, for frames asked about again (default 512 frames). */
+  readonly rememberedFrames?: number;
 }
 
 export interface DetectModel extends Model {
   /** Why the model is unavailable, once loading has failed; for logs and /readyz. */
   unavailableReason(): string | undefined;
+}
+
+/** The detections of the last frames seen, by content digest; the least recently used go first. */
+class DetectionMemo {
+  readonly #entries = new Map<string, Detection[]>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(digest: string): Detection[] | undefined {
+    const found = this.#entries.get(digest);
+    if (found) {
+      this.#entries.delete(digest); // re-inserted: the Map's order is recency
+      this.#entries.set(digest, found);
+    }
+    return found;
+  }
+
+  set(digest: string, detections: Detection[]): void {
+    this.#entries.delete(digest);
+    this.#entries.set(digest, detections);
+    if (this.#entries.size > this.capacity) this.#entries.delete(this.#entries.keys().next().value as string);
+  }
 }
 
 /** Detections below this score are dropped in the worker; between it and `threshold` they still inform confidences. */
@@ -94,6 +120,8 @@ export function createDetectModel(options: DetectModelOptions = {}): DetectModel
   let starting: Promise<WorkerPool<DetectInput, Detection[]>> | undefined;
   let setupFailure: string | undefined;
   let closed = false;
+  // Overlapping escalation windows ask about the same frames again: their detections are kept.
+  const memo = new DetectionMemo(options.rememberedFrames ?? 512);
 
   function start(): Promise<WorkerPool<DetectInput, Detection[]>> {
     starting ??= (async () => {
@@ -149,9 +177,25 @@ export function createDetectModel(options: DetectModelOptions = {}): DetectModel
       const question = questionOf(request, DETECT_MODEL_ID);
       const workers = await start();
       const size = { width: DETECT_INPUT_SIZE, height: DETECT_INPUT_SIZE, channels: 3 } as const;
-      const frames = await Promise.all(question.images.map((image) => decodeImage(image, size, DETECT_MODEL_ID)));
-      const titles = question.images.map((image) => image.title);
-      const detections = await detectAll(workers, frames, titles, request.signal);
+      // Only frames not seen lately are decoded and detected, each once.
+      const digests = question.images.map((image) => frameDigest(image.data));
+      const known = new Map<string, Detection[]>();
+      const fresh = new Map<string, InputImage>();
+      question.images.forEach((image, i) => {
+        const digest = digests[i]!;
+        if (known.has(digest) || fresh.has(digest)) return;
+        const remembered = memo.get(digest);
+        if (remembered) known.set(digest, remembered);
+        else fresh.set(digest, image);
+      });
+      const images = [...fresh.values()];
+      const frames = await Promise.all(images.map((image) => decodeImage(image, size, DETECT_MODEL_ID)));
+      const found = await detectAll(workers, frames, images.map((image) => image.title), request.signal);
+      [...fresh.keys()].forEach((digest, i) => {
+        known.set(digest, found[i] ?? []);
+        memo.set(digest, found[i] ?? []);
+      });
+      const detections = digests.map((digest) => known.get(digest));
       const findings: FrameFindings[] = question.images.map((image, i) => ({
         title: image.title,
         observations: (detections[i] ?? []).flatMap(({ classIndex, score, box }) => {
