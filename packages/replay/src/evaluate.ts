@@ -5,9 +5,9 @@
  * a rule without escalation. On each labeled clip (an event of a watch over several streams
  * counts on each of them), an alert with label L whose frame — the frame the watch saw, in media
  * time from the clip's first frame — falls in [start, end + tolerance] of a labeled event L is a
- * true positive for the first such labeled event it is the first alert of; a later alert in an
- * already matched event is a duplicate (neither true nor false); any other alert is a false
- * positive. A labeled event no alert matched is a false negative. Detection delay is the alert's
+ * true positive for the first such labeled event not matched yet (events the frame falls in
+ * before those it reaches only by the tolerance); a later alert in an already matched event is a
+ * duplicate (neither true nor false); any other alert is a false positive. A labeled event no alert matched is a false negative. Detection delay is the alert's
  * time (when the pipeline raised it, on the media clock) minus the labeled start.
  */
 import { indexGraph } from '@ovs/ir';
@@ -129,7 +129,9 @@ function match(tally: Tally, intervals: readonly LabeledEvent[], alerts: readonl
   tally.labeled += sorted.length;
   for (const alert of alerts) {
     tally.alerts++;
-    const containing = sorted.filter((e) => alert.frameMs >= e.startMs && alert.frameMs <= e.endMs + toleranceMs);
+    const within = (e: LabeledEvent) => alert.frameMs >= e.startMs && alert.frameMs <= e.endMs;
+    // Events the frame falls in come before those it reaches only by the tolerance.
+    const containing = [...sorted.filter(within), ...sorted.filter((e) => !within(e) && alert.frameMs >= e.startMs && alert.frameMs <= e.endMs + toleranceMs)];
     if (containing.length === 0) {
       tally.falseAlarms.push({ stream: alert.stream, frameMs: alert.frameMs, eventId: alert.event.id });
       continue;
