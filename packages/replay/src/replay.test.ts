@@ -138,6 +138,17 @@ describe('replay', () => {
     expect(Math.abs(liveAlert!.frameMs - 2000)).toBeLessThanOrEqual(1000);
   });
 
+  it('Nx is the replay never faster than N times real time; a signal stops it early, with what was replayed', async () => {
+    const paced = await replay(compile(DETECT), { clips: { cam: shortEnd }, speed: { kind: 'paced', factor: 20 } });
+    expect(paced.wallMs).toBeGreaterThanOrEqual(9000 / 20);
+    expect(alertsOf(paced).map((a) => a.frameMs)).toEqual(alertsOf(await replay(compile(DETECT), { clips: { cam: shortEnd } })).map((a) => a.frameMs));
+
+    const abort = new AbortController();
+    const stopped = await replay(compile(DETECT), { clips: { cam: scene }, signal: abort.signal, onStatus: (m) => m.startsWith('running') && abort.abort() });
+    expect(stopped.summary.reason).toBe('aborted');
+    expect(stopped.watchCalls['watch:1']?.detect ?? 0).toBeLessThan(3);
+  });
+
   it('says what is wrong with the clips before it starts', async () => {
     const ir = compile(DETECT);
     await expect(replay(ir, { clips: {} })).rejects.toThrow(new ReplayError('stream cam has no clip to replay: give one for each stream (--clip cam=FILE)'));

@@ -13,6 +13,7 @@
  *
  * `1x` is the live path instead: the real clock, each clip played at its own rate.
  */
+import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -89,6 +90,8 @@ export class ReplayError extends Error {
 }
 
 const DAY_MS = 86_400_000;
+/** How long checking that a clip has a decodable video frame may take. */
+const PROBE_TIMEOUT_MS = 30_000;
 const MODEL_POLL_MS = 50;
 
 export async function replay(ir: PipelineIr, options: ReplayOptions): Promise<ReplayResult> {
@@ -194,9 +197,31 @@ async function checkClips(ir: PipelineIr, given: Readonly<Record<string, string>
       const file = path.resolve(cwd, given[name]!);
       const info = await stat(file).catch(() => undefined);
       if (!info?.isFile()) throw new ReplayError(`clip ${name}: ${given[name]} ${info ? 'is not a file' : 'does not exist'}`);
+      const problem = await firstFrameProblem(file);
+      if (problem !== undefined) throw new ReplayError(`clip ${name} could not be decoded: ${problem}`);
       return { stream: name, file: realpathSync(file) };
     }),
   );
+}
+
+/** Why ffmpeg cannot decode a first video frame of `file`, or undefined when it can. */
+function firstFrameProblem(file: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-i', file, '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-2000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), PROBE_TIMEOUT_MS);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      resolve((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'ffmpeg is not installed' : error.message);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      const last = stderr.trim().split('\n').filter(Boolean).at(-1)?.replace(file, path.basename(file));
+      if (signal) resolve(`ffmpeg found no video frame within ${PROBE_TIMEOUT_MS / 1000} s`);
+      else resolve(code === 0 ? undefined : (last ?? `ffmpeg exited with code ${code}`));
+    });
+  });
 }
 
 /** The deepest directory holding every clip: the embedded server's media root. */
@@ -297,7 +322,8 @@ async function clipResult(server: OvsServer, clip: Clip, streamId: string, fps: 
   };
   const first = status.first_frame_at_ms ?? null;
   if (first === null || status.last_frame_index == null) {
-    throw new ReplayError(`clip ${clip.stream} (${clip.file}) gave no video frame: is it a video file?`);
+    // Stopped before its first frame was shown.
+    return { stream: clip.stream, file: clip.file, durationMs: 0, frames: 0, width: null, height: null, originMs: 0 };
   }
   const resolved = await fetch(`${server.url}/v1/resolve`, {
     method: 'POST',

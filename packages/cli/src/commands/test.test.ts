@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error a plain .mjs script without types
 import { composeClip } from '../../../../scripts/clips.mjs';
+import { startFakeUpstream } from '../../../../test/support/fake-upstream.js';
 import { ovs, tempDir } from '../cli.test-harness.js';
 
 const dir = tempDir();
@@ -55,6 +56,22 @@ describe('ovs test', () => {
     for (const p of again.pipelines) expect(p.models[0].cache).toEqual({ hits: p.models[0].calls, misses: 0 });
     const text = await ovs(['test', motion, '--vs', slower, '--clip', `cam=${clip}`, '--labels', `cam=${labels}`, ...cacheArgs()]);
     expect(text.stdout).toMatch(new RegExp(`\\n {2}${motion} +motion +1 .*\\n {2}${slower} +motion +1 `));
+  });
+
+  it('--fps keeps that many frames a second; --upstream serves a model from an OpenAI-compatible server', async () => {
+    const upstream = await startFakeUpstream({ kind: 'answer', content: '{"person":{"present":false,"confidence":0.1}}' });
+    try {
+      const vlm = join(dir, 'vlm.ovs');
+      writeFileSync(vlm, 'model vlm = "fake-vlm"\nwatch stream cam every 1s with vlm\n  on "person" notify stdout\n');
+      const { code, stdout, stderr } = await ovs(['test', vlm, '--clip', `cam=${clip}`, '--fps', '5', '--upstream', `fake-vlm=fake-vlm@${upstream.baseUrl}`, '--no-cache']);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain('(4 s, 160x120, 20 frames at 5 fps)');
+      expect(stdout).toMatch(/\n {2}vlm +fake-vlm +\d+ /);
+      expect(upstream.requests.filter((r) => r.path.endsWith('/chat/completions')).length).toBeGreaterThanOrEqual(4);
+    } finally {
+      await upstream.close();
+    }
   });
 
   it('--no-cache calls the model every time and keeps no cache', async () => {
