@@ -16,6 +16,7 @@ import { startEmbeddedServer, type EmbeddedServer } from './backend/embedded.js'
 import type { HttpOptions } from './backend/http.js';
 import { listModels } from './backend/models-api.js';
 import { StreamsApi } from './backend/streams-api.js';
+import { HttpTransport } from './backend/transport.js';
 import { planStreams, type StreamPlan } from './bindings.js';
 import { Budgets } from './budgets.js';
 import { ModelCaller, type ModelEntry } from './calls.js';
@@ -89,7 +90,7 @@ export interface RunMetrics {
   /** Calls waiting for a slot of the pipeline's concurrency limit. */
   callsQueued: number;
   eventFlowsInFlight: number;
-  /** How late ticks ran after their scheduled time (the last 512 ticks of every watch). */
+  /** How late ticks ran after their scheduled time: the run's last 512 ticks, all watches together (mean and max over the whole run). */
   tickLatenessMs: SampleSummary;
   watches: Record<string, WatchMetrics>;
   models: Record<string, ModelMetrics>;
@@ -218,6 +219,9 @@ function commonDirectory(files: string[], fallback: string): string {
   return common;
 }
 
+/** Connections kept beyond the pipeline's concurrency, for stream requests (status polls, keepalives, deletes). */
+const STREAM_REQUEST_SOCKETS = 64;
+
 interface StopRequest {
   reason: StopReason;
 }
@@ -251,6 +255,7 @@ class Run implements RunHandle {
   #flow: EventFlow | undefined;
   #limits: CallLimits | undefined;
   #server: EmbeddedServer | undefined;
+  #transport: HttpTransport | undefined;
   #backendUrl: string | undefined;
   #startedAt: number | undefined;
   #durationTimer: Timer | undefined;
@@ -353,7 +358,7 @@ class Run implements RunHandle {
     const watches: Record<string, WatchMetrics> = {};
     for (const runner of this.#runners) {
       const stats = this.#scheduler.stats(runner.watch.id);
-      watches[runner.watch.id] = { ...runner.metrics, ...(stats ? { ticks: stats.ticks, skipped: stats.skipped, outside: stats.outside, inFlight: stats.inFlight } : {}) };
+      watches[runner.watch.id] = { ...runner.metrics(), ...(stats ? { ticks: stats.ticks, skipped: stats.skipped, outside: stats.outside, inFlight: stats.inFlight } : {}) };
     }
     const models: Record<string, ModelMetrics> = {};
     for (const entry of this.#models.values()) models[entry.node.name] = entry.counter.snapshot();
@@ -416,15 +421,20 @@ class Run implements RunHandle {
     const retry = retryPolicy(options.retry);
     const apiKey = this.#backend.apiKey;
     const inFlight = this.#inFlight;
-    const streamsApi = new StreamsApi({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry, timeoutMs: DEFAULTS.streamRequestTimeoutMs, signal: this.#abort.signal, inFlight });
-    const chat = new ChatClient({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry, timeoutMs: options.callTimeoutMs ?? DEFAULTS.callTimeoutMs, signal: this.#abort.signal, inFlight });
+    const { ir } = this.#graph;
+    const pipelineConcurrency = ir.limits.concurrency ?? options.concurrency?.pipeline ?? DEFAULTS.pipelineConcurrency;
+    // A connection per call in flight, plus room for stream requests (status polls, keepalives).
+    this.#transport = new HttpTransport({ maxSockets: pipelineConcurrency + STREAM_REQUEST_SOCKETS });
+    const { fetch } = this.#transport;
+    const streamsApi = new StreamsApi({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry, timeoutMs: DEFAULTS.streamRequestTimeoutMs, fetch, signal: this.#abort.signal, inFlight });
+    const chat = new ChatClient({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry, timeoutMs: options.callTimeoutMs ?? DEFAULTS.callTimeoutMs, fetch, signal: this.#abort.signal, inFlight });
 
-    await this.#checkModels({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, timeoutMs: DEFAULTS.streamRequestTimeoutMs, signal: this.#abort.signal });
+    await this.#checkModels({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, timeoutMs: DEFAULTS.streamRequestTimeoutMs, fetch, signal: this.#abort.signal });
 
     const streams = new StreamManager({
       // Stream requests made while stopping (deletes) must not be cancelled with the calls.
       api: streamsApi,
-      closeApi: new StreamsApi({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry: { ...retry, retries: 1 }, timeoutMs: 5_000, inFlight }),
+      closeApi: new StreamsApi({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry: { ...retry, retries: 1 }, timeoutMs: 5_000, fetch, inFlight }),
       clock,
       pollMs: options.statusPollMs ?? DEFAULTS.statusPollMs,
       onEnded: (s) => this.#streamEnded(s),
@@ -436,7 +446,6 @@ class Run implements RunHandle {
       this.#status(s.created ? 'stream_created' : 'stream_verified', `stream ${s.name}: ${s.created ? `created ${s.id} from ${s.source?.type} ${redactUrl(s.source?.url ?? '')}` : `using ${s.id}`}`, { stream: s.name, id: s.id });
     }
 
-    const { ir } = this.#graph;
     const failingAfter = options.failingAfter ?? DEFAULTS.failingAfter;
     for (const node of this.#graph.models) {
       const id = this.#modelIds.get(node.id)!;
@@ -449,7 +458,7 @@ class Run implements RunHandle {
       if (limit !== undefined) modelLimits[node.id] = limit;
     }
     this.#limits = new CallLimits({
-      pipeline: ir.limits.concurrency ?? options.concurrency?.pipeline ?? DEFAULTS.pipelineConcurrency,
+      pipeline: pipelineConcurrency,
       ...(options.concurrency?.backend ? { backend: options.concurrency.backend } : {}),
       models: modelLimits,
     });
@@ -489,6 +498,7 @@ class Run implements RunHandle {
       streams,
       flow: this.#flow,
       backendResolves,
+      wantsAnswers: () => this.#emitter.has('answer'),
       onAnswer: (answer: AnswerRecord) => this.#emitter.emit('answer', answer),
       onFinished: (watchId: string) => {
         this.#scheduler.remove(watchId);
@@ -610,6 +620,8 @@ class Run implements RunHandle {
     await this.#dispatcher.close();
     await this.#log?.close().catch((error: unknown) => problems.push(`event log: ${describeError(error)}`));
     if (this.#streams) problems.push(...(await this.#streams.close()));
+    // Nothing is sent to the backend any more: no idle connection may keep the process alive.
+    this.#transport?.close();
     if (this.#server) {
       await this.#server.close().catch((error: unknown) => problems.push(`embedded server: ${describeError(error)}`));
     }

@@ -10,6 +10,7 @@ import type { Clock } from '../clock.js';
 import type { InFlight } from '../in-flight.js';
 import { parseRetryAfter, withRetry, type RetryPolicy } from '../retry.js';
 import { BackendError, classifyBackendError, readErrorBody } from './http-error.js';
+import type { Fetch } from './transport.js';
 
 /** The body of one chat completion request (OpenAI shape plus `video_url` parts). */
 export interface ChatRequest {
@@ -33,6 +34,8 @@ export interface ChatClientOptions {
   clock: Clock;
   retry: RetryPolicy;
   timeoutMs: number;
+  /** The run's transport to the backend. */
+  fetch: Fetch;
   /** Cancels every call in flight (and every backoff wait) when it aborts. */
   signal?: AbortSignal;
   /** Counts each attempt while it is out (for `RunHandle.idle()`). */
@@ -45,7 +48,7 @@ const ResolvedList = z.array(OvsResolvedEntrySchema);
  * The hosted service wraps errors as `{detail:{error:{...}}}`; the openai client only reads
  * `{error:{...}}` and would drop the message and code. Rewrite error bodies to its shape.
  */
-const adaptErrorBodies: typeof fetch = async (input, init) => {
+const adaptErrorBodies = (fetch: Fetch): Fetch => async (input, init) => {
   const response = await fetch(input, init);
   if (response.ok) return response;
   const text = await response.text().catch(() => '');
@@ -107,7 +110,7 @@ export class ChatClient {
       maxRetries: 0,
       // Our per-attempt timeout runs on the injected clock; this is only a real-time backstop.
       timeout: options.timeoutMs + 60_000,
-      fetch: adaptErrorBodies,
+      fetch: adaptErrorBodies(options.fetch),
     });
   }
 

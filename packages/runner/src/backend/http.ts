@@ -2,14 +2,18 @@
 import type { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { InFlight } from '../in-flight.js';
+import { describeError } from '../errors.js';
 import { parseRetryAfter } from '../retry.js';
 import { BackendError, readErrorBody } from './http-error.js';
+import type { Fetch } from './transport.js';
 
 export interface HttpOptions {
   baseUrl: string;
   apiKey?: string;
   clock: Clock;
   timeoutMs: number;
+  /** The run's transport to the backend. */
+  fetch: Fetch;
   /** Cancels the request (e.g. when the run is torn down). */
   signal?: AbortSignal;
   /** Counts the request while it is out (for `RunHandle.idle()`). */
@@ -22,7 +26,7 @@ export function requestJson<T>(options: HttpOptions, method: string, path: strin
 }
 
 async function sendJson<T>(options: HttpOptions, method: string, path: string, schema: z.ZodType<T> | undefined, body?: unknown): Promise<T> {
-  const { baseUrl, apiKey, clock, timeoutMs, signal } = options;
+  const { baseUrl, apiKey, clock, timeoutMs, signal, fetch } = options;
   const controller = new AbortController();
   let timedOut = false;
   const timer = clock.setTimeout(() => {
@@ -48,8 +52,7 @@ async function sendJson<T>(options: HttpOptions, method: string, path: string, s
     } catch (error) {
       if (timedOut) throw new BackendError('timeout', `${what}: no answer within ${timeoutMs} ms`);
       if (signal?.aborted) throw new BackendError('aborted', `${what}: cancelled`);
-      const cause = (error as { cause?: unknown }).cause;
-      throw new BackendError('network', `${what}: ${cause instanceof Error ? cause.message : (error as Error).message}`);
+      throw new BackendError('network', `${what}: ${describeError(error)}`);
     }
     const text = await response.text().catch(() => '');
     if (timedOut) throw new BackendError('timeout', `${what}: no answer within ${timeoutMs} ms`);
