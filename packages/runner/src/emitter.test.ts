@@ -17,6 +17,15 @@ describe('TypedEmitter', () => {
     expect(seen).toEqual([1]);
     expect(reported).toHaveLength(2);
   });
+
+  it('says whether an event has a listener', () => {
+    const emitter = new TypedEmitter<{ answer: string }>();
+    expect(emitter.has('answer')).toBe(false);
+    const off = emitter.on('answer', () => {});
+    expect(emitter.has('answer')).toBe(true);
+    off();
+    expect(emitter.has('answer')).toBe(false);
+  });
 });
 
 describe('Broadcast', () => {

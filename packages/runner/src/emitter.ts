@@ -22,8 +22,15 @@ export class TypedEmitter<Events extends object> {
     this.#listeners.get(name)?.delete(listener as Listener<never>);
   }
 
+  /** Whether `name` has a listener: lets a caller skip building values nobody would receive. */
+  has<K extends keyof Events>(name: K): boolean {
+    return (this.#listeners.get(name)?.size ?? 0) > 0;
+  }
+
   emit<K extends keyof Events>(name: K, value: Events[K]): void {
-    for (const listener of [...(this.#listeners.get(name) ?? [])]) {
+    const set = this.#listeners.get(name);
+    if (!set || set.size === 0) return;
+    for (const listener of [...set]) {
       try {
         (listener as Listener<Events[K]>)(value);
       } catch (error) {

@@ -10,7 +10,7 @@ import type { Budgets } from './budgets.js';
 import type { Clock } from './clock.js';
 import type { EventFlow } from './actions.js';
 import type { PinnedFrame, StreamInfo } from './events.js';
-import type { WatchMetrics } from './metrics.js';
+import type { LastAnswer, WatchMetrics } from './metrics.js';
 import { refPart, seenFrameRef, watchRef, type RefPart } from './refs.js';
 import { newestFrameTimestamp, type BoundStream, type StreamManager } from './streams.js';
 import { tickVerdict, TriggerState, type ModelVerdicts } from './triggers.js';
@@ -49,6 +49,8 @@ export interface WatchContext {
   flow: EventFlow;
   /** Whether the backend reports `ovs_resolved`: unknown until the first answer. */
   backendResolves: { value: boolean | undefined };
+  /** Whether anyone listens to answers: records are built only for them (most runs have no listener). */
+  wantsAnswers(): boolean;
   onAnswer(answer: AnswerRecord): void;
   /** Every stream of the watch has ended: it will not tick again. */
   onFinished(watchId: string): void;
@@ -56,7 +58,9 @@ export interface WatchContext {
 }
 
 export class WatchRunner {
-  readonly metrics: WatchMetrics;
+  readonly #metrics: Omit<WatchMetrics, 'lastAnswer'>;
+  /** The newest readable answer, turned into a `LastAnswer` only when metrics are read. */
+  #last: { at: number; model: string; answer: WatchAnswer } | undefined;
   readonly #states = new Map<string, TriggerState>();
   readonly #liveRefs = new Map<string, string>();
   readonly #format;
@@ -69,7 +73,7 @@ export class WatchRunner {
     private readonly models: ModelEntry[],
     private readonly triggers: TriggerNode[],
   ) {
-    this.metrics = {
+    this.#metrics = {
       id: watch.id,
       streams: streams.map((s) => s.name),
       periodMs: watch.periodMs,
@@ -91,6 +95,15 @@ export class WatchRunner {
     this.#text = labels.length > 0 ? `${watch.prompt}\n\n${watchAnswerInstruction(labels)}` : watch.prompt;
   }
 
+  /** The watch's counters, with its last answer. */
+  metrics(): WatchMetrics {
+    const last = this.#last;
+    if (!last) return { ...this.#metrics };
+    const present: LastAnswer['present'] = {};
+    for (const [label, verdict] of Object.entries(last.answer.labels)) if (verdict.present) present[label] = verdict.confidence;
+    return { ...this.#metrics, lastAnswer: { time: new Date(last.at).toISOString(), model: last.model, method: last.answer.method, present } };
+  }
+
   async tick(): Promise<void> {
     const { clock } = this.ctx;
     const tickAt = clock.now();
@@ -102,7 +115,7 @@ export class WatchRunner {
     const models = this.models.filter((m) => {
       const spent = this.ctx.budgets.exhausted(m.node.id);
       if (!spent) return true;
-      this.metrics.budgetSkipped++;
+      this.#metrics.budgetSkipped++;
       this.ctx.onBudgetSpent(this.watch.id, m, `${spent.amount} ${spent.metric} per ${spent.perMs} ms`);
       return false;
     });
@@ -123,44 +136,39 @@ export class WatchRunner {
 
     const answers: ModelVerdicts[] = [];
     let tokens = 0;
-    for (const [i, outcome] of outcomes.entries()) {
+    const now = clock.now();
+    const report = this.ctx.wantsAnswers();
+    for (let i = 0; i < outcomes.length; i++) {
+      const outcome = outcomes[i]!;
       const model = models[i]!;
-      this.metrics.calls++;
+      this.#metrics.calls++;
       if (outcome.ok && outcome.resolved !== undefined) this.ctx.backendResolves.value = true;
       else if (outcome.ok && this.ctx.backendResolves.value === undefined) this.ctx.backendResolves.value = false;
-      const frames = live.map((s, j) => {
-        const f = this.#resolvedFrame(outcome, refs[j]!) ?? this.#pinnedFrame(pinned?.[j]);
-        return { stream: s.name, frame_index: f?.index ?? null, timestamp_ms: f?.timestampMs ?? null };
-      });
-      const base = { time: new Date(clock.now()).toISOString(), watch: this.watch.id, model: model.id, modelName: model.node.name, streams: live.map((s) => ({ name: s.name, id: s.id })), latency_ms: outcome.latencyMs, frames };
       if (!outcome.ok) {
-        if (outcome.noFrames) this.metrics.noFrames++;
-        else this.metrics.failures++;
-        this.metrics.lastError = `${model.node.name}: ${outcome.message}`;
-        this.ctx.onAnswer({ ...base, error: outcome.message, tokens: 0 });
+        if (outcome.noFrames) this.#metrics.noFrames++;
+        else this.#metrics.failures++;
+        this.#metrics.lastError = `${model.node.name}: ${outcome.message}`;
+        if (report) this.ctx.onAnswer({ ...this.#record(now, model, outcome, live, refs, pinned), error: outcome.message, tokens: 0 });
         continue;
       }
       tokens += outcome.tokens;
       const answer = readWatchAnswer(outcome.content, this.watch.labels);
-      this.metrics.lastAnswer = {
-        time: base.time,
-        model: model.node.name,
-        method: answer.method,
-        present: Object.fromEntries(Object.entries(answer.labels).filter(([, v]) => v.present).map(([k, v]) => [k, v.confidence])),
-      };
-      this.ctx.onAnswer({ ...base, method: answer.method, labels: answer.labels, text: (outcome.content ?? '').slice(0, 1000), tokens: outcome.tokens });
-      if (answer.method === 'unreadable') this.metrics.unreadable++;
+      this.#last = { at: now, model: model.node.name, answer };
+      if (report) {
+        const text = (outcome.content ?? '').slice(0, 1000);
+        this.ctx.onAnswer({ ...this.#record(now, model, outcome, live, refs, pinned), method: answer.method, labels: answer.labels, text, tokens: outcome.tokens });
+      }
+      if (answer.method === 'unreadable') this.#metrics.unreadable++;
       else answers.push({ model: model.id, labels: answer.labels });
     }
-    this.metrics.tokens += tokens;
+    this.#metrics.tokens += tokens;
 
-    const now = clock.now();
     let frames: PinnedFrame[] | undefined;
     for (const trigger of this.triggers) {
       const verdict = tickVerdict(trigger, this.watch.vote, answers);
       if (!verdict || !this.#states.get(trigger.id)!.observe(verdict.positive, now)) continue;
       frames ??= await this.#seenFrames(live, refs, outcomes, pinned);
-      this.metrics.events++;
+      this.#metrics.events++;
       this.ctx.flow.fire({
         watch: this.watch,
         trigger,
@@ -174,6 +182,16 @@ export class WatchRunner {
         tickAt,
       });
     }
+  }
+
+  /** What an answer record says whatever the outcome. */
+  #record(now: number, model: ModelEntry, outcome: CallOutcome, live: BoundStream[], refs: string[], pinned: Array<LenientStatus | undefined> | undefined) {
+    const frames = live.map((s, j) => {
+      const f = this.#resolvedFrame(outcome, refs[j]!) ?? this.#pinnedFrame(pinned?.[j]);
+      return { stream: s.name, frame_index: f?.index ?? null, timestamp_ms: f?.timestampMs ?? null };
+    });
+    const streams = live.map((s) => ({ name: s.name, id: s.id }));
+    return { time: new Date(now).toISOString(), watch: this.watch.id, model: model.id, modelName: model.node.name, streams, latency_ms: outcome.latencyMs, frames };
   }
 
   /** The live-edge reference of a stream never changes: build it once. */
