@@ -10,7 +10,8 @@
 //   first   the replay with an empty response cache (every model call made),
 //   cached  the same replay again: every answer from the cache.
 // Each is media seconds per wall second (wall: the whole replay, server start and model loading
-// included); the baseline is the median of its runs. CPU is counted too (this process, its
+// included). Order: ffmpeg, first, ffmpeg, cached, ffmpeg; each replay is compared with the mean
+// of the two ffmpeg runs around it, so that a shared machine's changing load hits both alike. CPU is counted too (this process, its
 // threads — the detector's workers — and its ffmpeg children, from /proc): on a machine shared
 // with other work, speed follows CPU spent more than parallelism. `--minutes N` for a shorter clip.
 //
@@ -123,12 +124,14 @@ await timeBaseline();
 const cached = await replayed('replay, second run (cached)');
 await timeBaseline();
 
+/** Media seconds per wall second of a replay over that of ffmpeg in the runs just before and after it. */
+const versus = (replayMs, before, after) => speed(replayMs) / speed((baseline[before] + baseline[after]) / 2);
 const ffmpegMs = median(baseline);
 const misses = Object.values(cached.cache ?? {}).reduce((sum, s) => sum + s.misses, 0);
 const result = {
   bench: 'replay',
-  first_vs_ffmpeg: round(speed(first.wallMs) / speed(ffmpegMs)),
-  cached_vs_ffmpeg: round(speed(cached.wallMs) / speed(ffmpegMs)),
+  first_vs_ffmpeg: round(versus(first.wallMs, 0, 1)),
+  cached_vs_ffmpeg: round(versus(cached.wallMs, 1, 2)),
   media_s_per_wall_s: round(speed(first.wallMs), 2),
   cached_media_s_per_wall_s: round(speed(cached.wallMs), 2),
   ffmpeg_media_s_per_wall_s: round(speed(ffmpegMs), 2),

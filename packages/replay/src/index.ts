@@ -1,5 +1,5 @@
 /** @ovs/replay: backtest a pipeline on recorded clips — replay on a virtual clock driven by media time, labels, evaluation and reports. */
-export { replay, ReplayError, type ReplayOptions, type ReplayResult, type ClipResult } from './replay.js';
+export { replay, checkClipNames, ReplayError, type ReplayOptions, type ReplayResult, type ClipResult } from './replay.js';
 export { parseLabels, readLabels, LabelsError, type Labels, type LabeledEvent } from './labels.js';
 export { parseMediaTime, formatMediaTime, TIME_FORMS } from './media-time.js';
 export { parseSpeed, describeSpeed, replayFps, SPEED_FORMS, type Speed } from './settings.js';

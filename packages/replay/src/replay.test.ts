@@ -151,7 +151,7 @@ describe('replay', () => {
 
   it('says what is wrong with the clips before it starts', async () => {
     const ir = compile(DETECT);
-    await expect(replay(ir, { clips: {} })).rejects.toThrow(new ReplayError('stream cam has no clip to replay: give one for each stream (--clip cam=FILE)'));
+    await expect(replay(ir, { clips: {} })).rejects.toThrow(new ReplayError('test.ovs: stream cam has no clip to replay: give one for each stream (--clip cam=FILE)'));
     await expect(replay(ir, { clips: { cam: scene, door: scene } })).rejects.toThrow('clip door: the pipeline has no stream of that name (its streams: cam)');
     await expect(replay(ir, { clips: { cam: path.join(dir, 'nope.mp4') } })).rejects.toThrow(/clip cam: .*nope\.mp4 does not exist/);
     const text = path.join(dir, 'not-a-video.mp4');

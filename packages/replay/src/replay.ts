@@ -185,13 +185,20 @@ interface Clip {
   readonly file: string;
 }
 
-/** Every stream has a clip, every clip names a stream, every clip is a readable file. */
-async function checkClips(ir: PipelineIr, given: Readonly<Record<string, string>>, cwd: string): Promise<Clip[]> {
+/** Throws a ReplayError unless every stream of the pipeline has a clip and every clip names one of its streams. */
+export function checkClipNames(ir: PipelineIr, clips: Readonly<Record<string, string>>): void {
   const streams = indexGraph(ir).streams.map((s) => s.name);
-  const unknown = Object.keys(given).filter((name) => !streams.includes(name));
-  if (unknown.length > 0) throw new ReplayError(`clip ${unknown.join(', ')}: the pipeline has no stream of that name (its streams: ${streams.join(', ') || '(none)'})`);
-  const missing = streams.filter((name) => given[name] === undefined);
-  if (missing.length > 0) throw new ReplayError(`stream ${missing.join(', ')} has no clip to replay: give one for each stream (--clip ${missing[0]}=FILE)`);
+  const file = ir.source?.file ? `${ir.source.file}: ` : '';
+  const unknown = Object.keys(clips).filter((name) => !streams.includes(name));
+  if (unknown.length > 0) throw new ReplayError(`${file}clip ${unknown.join(', ')}: the pipeline has no stream of that name (its streams: ${streams.join(', ') || '(none)'})`);
+  const missing = streams.filter((name) => clips[name] === undefined);
+  if (missing.length > 0) throw new ReplayError(`${file}stream ${missing.join(', ')} has no clip to replay: give one for each stream (--clip ${missing[0]}=FILE)`);
+}
+
+/** Every stream has a clip, every clip names a stream, every clip is a video file. */
+async function checkClips(ir: PipelineIr, given: Readonly<Record<string, string>>, cwd: string): Promise<Clip[]> {
+  checkClipNames(ir, given);
+  const streams = indexGraph(ir).streams.map((s) => s.name);
   return Promise.all(
     streams.map(async (name) => {
       const file = path.resolve(cwd, given[name]!);

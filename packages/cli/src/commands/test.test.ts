@@ -89,7 +89,7 @@ describe('ovs test', () => {
     [['--clip', 'cam=x.mp4', '--labels', 'door=x.labels'], 2, 'ovs test: --labels door: no --clip of that name'],
     [['--clip', 'cam=x.mp4', '--model', 'gemma=builtin/detect'], 2, 'ovs test: --model gemma: no pipeline uses a model of that name'],
     [['--clip', 'cam=x.mp4', '--min-recall', '2'], 2, 'expected a number from 0 to 1'],
-    [['--clip', 'door=x.mp4'], 1, 'ovs test: clip door: the pipeline has no stream of that name (its streams: cam)'],
+    [['--clip', 'door=x.mp4'], 1, 'motion.ovs: clip door: the pipeline has no stream of that name (its streams: cam)'],
     [['--clip', 'cam=missing.mp4'], 1, 'ovs test: clip cam: missing.mp4 does not exist'],
   ])('%j: exit %i, %s', async (args, status, message) => {
     const { code, stderr } = await ovs(['test', motion, ...(args as string[]), ...cacheArgs()]);

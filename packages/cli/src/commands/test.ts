@@ -121,6 +121,13 @@ which), the pipeline has errors, or a clip or labels file cannot be used; 2 for 
         if (!loaded) return;
         pipelines.push({ file, ir: loaded.ir });
       }
+      try {
+        // Every pipeline's streams and the clips match, before anything is replayed.
+        for (const pipeline of pipelines) replayLib.checkClipNames(pipeline.ir, clips);
+      } catch (error) {
+        if (error instanceof replayLib.ReplayError) return fail(error.message);
+        throw error;
+      }
       const modelMap = flags.model ?? {};
       const unused = Object.keys(modelMap).filter((name) => !pipelines.some((p) => p.ir.nodes.some((n) => n.type === 'model' && n.name === name)));
       if (unused.length > 0) return usage(ctx, `--model ${unused.join(', ')}: no pipeline uses a model of that name`);
