@@ -5,6 +5,7 @@
  */
 import type { TriggerNode, WatchNode } from '@ovs/ir';
 import { readWatchAnswer, watchAnswerInstruction, watchResponseFormat, type WatchAnswer } from './answers.js';
+import type { ChatRequest } from './backend/chat.js';
 import { buildRequest, Priority, type CallOutcome, type ModelCaller, type ModelEntry } from './calls.js';
 import type { Budgets } from './budgets.js';
 import type { Clock } from './clock.js';
@@ -41,6 +42,12 @@ export interface AnswerRecord {
  */
 const PIN_STATUS_MAX_AGE_MS = 200;
 
+/** What one tick asks: the reference per live stream, and each model's request (built on first use). */
+interface Asking {
+  refs: string[];
+  request(model: ModelEntry): ChatRequest;
+}
+
 export interface WatchContext {
   clock: Clock;
   caller: ModelCaller;
@@ -64,7 +71,9 @@ export class WatchRunner {
   readonly #states = new Map<string, TriggerState>();
   readonly #liveRefs = new Map<string, string>();
   readonly #format;
-  readonly #text: string;
+  readonly #prompt: { system?: string; text: string };
+  /** At the live edge, ticks ask the same as long as the same streams are live (they only ever end). */
+  #atLiveEdge: { streams: number; asking: Asking } | undefined;
 
   constructor(
     private readonly ctx: WatchContext,
@@ -92,7 +101,8 @@ export class WatchRunner {
     for (const t of triggers) this.#states.set(t.id, new TriggerState(t));
     const labels = watch.labels;
     this.#format = labels.length > 0 ? watchResponseFormat(labels) : undefined;
-    this.#text = labels.length > 0 ? `${watch.prompt}\n\n${watchAnswerInstruction(labels)}` : watch.prompt;
+    const text = labels.length > 0 ? `${watch.prompt}\n\n${watchAnswerInstruction(labels)}` : watch.prompt;
+    this.#prompt = watch.system ? { system: watch.system, text } : { text };
   }
 
   /** The watch's counters, with its last answer. */
@@ -123,16 +133,9 @@ export class WatchRunner {
 
     // Without ovs_resolved, pin the newest frame first so the answer is about a known frame.
     const pinned = this.ctx.backendResolves.value === false ? await this.#statuses(live) : undefined;
-    const refs = live.map((s, i) => {
-      const index = pinned?.[i]?.last_frame_index;
-      return index == null ? this.#liveRef(s.id) : watchRef(this.watch.view, s.id, index);
-    });
-    const parts: Array<RefPart | { type: 'text'; text: string }> = live.flatMap((s, i) =>
-      live.length > 1 ? [{ type: 'text' as const, text: `Stream "${s.name}":` }, refPart(this.watch.view, refs[i]!)] : [refPart(this.watch.view, refs[i]!)],
-    );
-    const outcomes = await Promise.all(
-      models.map((m) => this.ctx.caller.call(m, Priority.Routine, buildRequest(m, { ...(this.watch.system ? { system: this.watch.system } : {}), text: this.#text }, parts, this.#format))),
-    );
+    const asking = pinned ? this.#ask(live, pinned) : this.#askAtLiveEdge(live);
+    const refs = asking.refs;
+    const outcomes = await Promise.all(models.map((m) => this.ctx.caller.call(m, Priority.Routine, asking.request(m))));
 
     const answers: ModelVerdicts[] = [];
     let tokens = 0;
@@ -192,6 +195,31 @@ export class WatchRunner {
     });
     const streams = live.map((s) => ({ name: s.name, id: s.id }));
     return { time: new Date(now).toISOString(), watch: this.watch.id, model: model.id, modelName: model.node.name, streams, latency_ms: outcome.latencyMs, frames };
+  }
+
+  #askAtLiveEdge(live: BoundStream[]): Asking {
+    if (this.#atLiveEdge?.streams !== live.length) this.#atLiveEdge = { streams: live.length, asking: this.#ask(live, undefined) };
+    return this.#atLiveEdge.asking;
+  }
+
+  /** What to ask about `live`: each stream at its pinned frame, else at its live edge. */
+  #ask(live: BoundStream[], pinned: Array<LenientStatus | undefined> | undefined): Asking {
+    const refs = live.map((s, i) => {
+      const index = pinned?.[i]?.last_frame_index;
+      return index == null ? this.#liveRef(s.id) : watchRef(this.watch.view, s.id, index);
+    });
+    const parts: Array<RefPart | { type: 'text'; text: string }> = live.flatMap((s, i) =>
+      live.length > 1 ? [{ type: 'text' as const, text: `Stream "${s.name}":` }, refPart(this.watch.view, refs[i]!)] : [refPart(this.watch.view, refs[i]!)],
+    );
+    const requests = new Map<ModelEntry, ChatRequest>();
+    return {
+      refs,
+      request: (model) => {
+        let request = requests.get(model);
+        if (!request) requests.set(model, (request = buildRequest(model, this.#prompt, parts, this.#format)));
+        return request;
+      },
+    };
   }
 
   /** The live-edge reference of a stream never changes: build it once. */

@@ -105,6 +105,29 @@ describe('HttpTransport', () => {
     expect(s.seen[1]!.headers['x-b']).toBe('2');
   });
 
+  it('returns a Response whose body reads as with the global fetch, once', async () => {
+    const s = await server((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('\ufeff{"a":"é"}'));
+    const { fetch } = transport();
+    const read = async (how: (r: Response) => Promise<unknown>) => how(await fetch(s.url));
+    expect(await read((r) => r.json())).toEqual({ a: 'é' });
+    expect(await read((r) => r.text())).toBe('{"a":"é"}');
+    expect(new TextDecoder().decode(await read((r) => r.arrayBuffer()) as ArrayBuffer)).toBe('{"a":"é"}');
+    expect(await read(async (r) => (await r.blob()).type)).toBe('application/json');
+    expect(await read((r) => new Response(r.body).json())).toEqual({ a: 'é' });
+    const response = await fetch(s.url);
+    expect(response).toBeInstanceOf(Response);
+    const copy = response.clone();
+    expect(await copy.json()).toEqual({ a: 'é' });
+    expect(response.bodyUsed).toBe(false);
+    expect(await response.json()).toEqual({ a: 'é' });
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toThrow(TypeError);
+    const once = await fetch(s.url);
+    await once.text();
+    await expect(once.json()).rejects.toThrow(/already been read/);
+    expect(() => once.clone()).toThrow(TypeError);
+  });
+
   it('keeps connections alive between requests, and close() ends them', async () => {
     const s = await server((_req, res) => res.end('ok'));
     const t = transport();

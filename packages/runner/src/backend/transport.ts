@@ -2,8 +2,8 @@
  * A lean `fetch` for the backend, over `node:http`/`node:https` keep-alive agents. The global
  * fetch (undici) costs about as much CPU per call as everything else in the runner together (web
  * streams both ways); a run makes hundreds of small JSON calls a second, so it talks through this
- * instead. Bodies are buffered (with a cap) and handed back as a standard `Response`, so the
- * openai client and our own REST calls read them as usual.
+ * instead. Bodies are buffered (with a cap) and handed back as a `Response` (a subclass reading the
+ * bytes in memory), so the openai client and our own REST calls read them as usual.
  *
  * Fetch semantics kept: an aborted signal destroys the request and rejects with the signal's
  * reason (an `AbortError`/`TimeoutError` DOMException unless the caller gave another); connection
@@ -128,7 +128,7 @@ export class HttpTransport {
           decode(raw, res.headers['content-encoding'], maxBody, (error, decoded) => {
             if (error) return fail(error === 'too large' ? tooLarge(origin, maxBody) : new TransportError(`the response from ${origin} could not be decoded (${error.message})`, 'ERR_BAD_ENCODING', { cause: error }));
             try {
-              finish(undefined, new Response(noBody ? null : decoded, { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res) }));
+              finish(undefined, new BufferedResponse(noBody ? null : decoded, { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res) }));
             } catch (cause) {
               fail(new TransportError(`${origin} answered an unusable HTTP response (status ${status})`, 'ERR_BAD_RESPONSE', { cause }));
             }
@@ -139,6 +139,92 @@ export class HttpTransport {
       request.end(body);
     });
   };
+}
+
+/**
+ * A Response whose body is already in memory. The standard constructor wraps any body in a web
+ * stream that every reader then goes through: for a small JSON answer, most of what a Response
+ * costs. This one hands out the bytes directly. The readers rarely used here (`body`, `blob()`,
+ * `formData()`, `clone()`) go through a standard Response made on first use, which from then on
+ * owns the body. As with any Response, the body can be read once.
+ */
+class BufferedResponse extends Response {
+  readonly #bytes: Buffer | null;
+  #used = false;
+  #standard: Response | undefined;
+
+  constructor(bytes: Buffer | null, init: ResponseInit) {
+    super(null, init);
+    this.#bytes = bytes;
+  }
+
+  /** The body read as bytes, once. */
+  #take(): Buffer {
+    if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
+    this.#used = true;
+    return this.#bytes ?? Buffer.alloc(0);
+  }
+
+  #real(): Response {
+    if (!this.#standard) {
+      if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
+      this.#standard = new Response(this.#bytes, { status: this.status, statusText: this.statusText, headers: this.headers });
+    }
+    return this.#standard;
+  }
+
+  static {
+    // Response declares its readers as properties, which a subclass cannot override as methods
+    // (in TypeScript's eyes): they are defined on the prototype here instead.
+    const text = async (r: BufferedResponse): Promise<string> => {
+      if (r.#standard) return r.#standard.text();
+      const bytes = r.#take();
+      // As the standard reader: a UTF-8 byte order mark is dropped.
+      return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.toString('utf8', 3) : bytes.toString('utf8');
+    };
+    const bytes = async (r: BufferedResponse): Promise<Uint8Array> => {
+      if (r.#standard) return new Uint8Array(await r.#standard.arrayBuffer());
+      return new Uint8Array(r.#take());
+    };
+    const methods: Record<string, (this: BufferedResponse) => unknown> = {
+      text() {
+        return text(this);
+      },
+      async json() {
+        return JSON.parse(await text(this));
+      },
+      async arrayBuffer() {
+        return (await bytes(this)).buffer;
+      },
+      bytes() {
+        return bytes(this);
+      },
+      async blob() {
+        return this.#real().blob();
+      },
+      async formData() {
+        return this.#real().formData();
+      },
+      clone() {
+        return this.#real().clone();
+      },
+    };
+    for (const [name, value] of Object.entries(methods)) Object.defineProperty(BufferedResponse.prototype, name, { value, writable: true, configurable: true });
+    Object.defineProperties(BufferedResponse.prototype, {
+      body: {
+        get(this: BufferedResponse) {
+          return this.#bytes === null || (this.#used && !this.#standard) ? null : this.#real().body;
+        },
+        configurable: true,
+      },
+      bodyUsed: {
+        get(this: BufferedResponse) {
+          return this.#standard ? this.#standard.bodyUsed : this.#used;
+        },
+        configurable: true,
+      },
+    });
+  }
 }
 
 function requestUrl(input: string | URL | Request): URL {
