@@ -26,6 +26,12 @@ export interface HttpTransportOptions {
 
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
+/**
+ * An idle connection is closed after this long (sooner when the server's `Keep-Alive: timeout=`
+ * says so), before a server's usual 5 s idle timeout can close it under a request just sent.
+ */
+const IDLE_SOCKET_MS = 4_000;
+
 /** A request that failed below HTTP: connection refused or reset, DNS, TLS, a body too large. */
 export class TransportError extends TypeError {
   override readonly name = 'TransportError';
@@ -60,6 +66,8 @@ export class HttpTransport {
       maxSockets: options.maxSockets,
       // Node's default (256) would close connections a saturated run opens again a moment later.
       maxFreeSockets: options.maxSockets,
+      // Node applies it to busy sockets too, but only to emit 'timeout', which nothing here acts on.
+      timeout: IDLE_SOCKET_MS,
     };
     this.#http = new http.Agent(agentOptions);
     this.#https = new https.Agent(agentOptions);
