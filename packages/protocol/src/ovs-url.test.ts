@@ -87,6 +87,16 @@ describe('image_url references', () => {
     expect(ok(img('frame_index=3&tolerance_ms=5&direction=backward'))).toMatchObject({ toleranceMs: 5, direction: 'backward' });
   });
 
+  it('with frame_index, a malformed tolerance_ms or direction is ignored (seeds: "Ignored when frame_index is set")', () => {
+    expect(ok(img('frame_index=3&tolerance_ms=0'))).toMatchObject({ anchor: { kind: 'frame_index', value: 3 }, toleranceMs: 100 });
+    expect(ok(img('frame_index=3&tolerance_ms=abc'))).toMatchObject({ toleranceMs: 100 });
+    expect(ok(img('frame_index=-1&direction=sideways'))).toMatchObject({ direction: 'nearest' });
+    // still one value per key, and still validated with a time anchor
+    expect(err(img('frame_index=3&tolerance_ms=0&tolerance_ms=1'))).toMatchObject({ code: 'query_param_invalid', param: 'tolerance_ms' });
+    expect(err(img('timestamp_ms=3&tolerance_ms=0'))).toMatchObject({ param: 'tolerance_ms' });
+    expect(err(img('offset_ms=0&direction=sideways'))).toMatchObject({ param: 'direction' });
+  });
+
   it('timestamp_ms must be >= 0 (use offset_ms for relative times)', () => {
     const e = err(img('timestamp_ms=-5'));
     expect(e.message).toContain('offset_ms');

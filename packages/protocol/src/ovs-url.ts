@@ -4,7 +4,7 @@
  *
  * Image references (`image_url`) take exactly one anchor (`frame_index`, `timestamp_ms`,
  * `offset_ms`) plus optional `tolerance_ms` (int > 0, default 100) and `direction`
- * (nearest|forward|backward, default nearest). Video references (`video_url`) take exactly one
+ * (nearest|forward|backward, default nearest), both ignored (even when malformed) with frame_index. Video references (`video_url`) take exactly one
  * `start_*` anchor, at most one `end_*` anchor (default: the live edge) and an optional
  * `max_fps` (float > 0, default 1). Every malformed reference is a 422 naming the key at fault.
  *
@@ -81,22 +81,27 @@ export function parseImageRef(url: string): Result<ImageRef> {
   const anchor = readAnchor(query, anchorKeys[0]!, anchorKeys[0]!);
   if (!anchor.ok) return anchor;
 
+  // The seeds: tolerance_ms and direction are "Ignored when frame_index is set", so with a
+  // frame_index anchor a malformed value is not an error; it falls back to the default.
+  const ignored = anchor.value.kind === 'frame_index';
   let toleranceMs = DEFAULT_TOLERANCE_MS;
   const tolerance = query.get('tolerance_ms');
   if (tolerance !== undefined) {
     const parsed = readInteger('tolerance_ms', tolerance);
-    if (!parsed.ok) return parsed;
-    if (parsed.value <= 0) return fail('query_param_invalid', `tolerance_ms must be an integer > 0 (milliseconds), got ${parsed.value}`, 'tolerance_ms');
-    toleranceMs = parsed.value;
+    const valid = parsed.ok && parsed.value > 0;
+    if (valid) toleranceMs = parsed.value;
+    else if (!ignored) {
+      return parsed.ok ? fail('query_param_invalid', `tolerance_ms must be an integer > 0 (milliseconds), got ${parsed.value}`, 'tolerance_ms') : parsed;
+    }
   }
 
   let direction = DEFAULT_DIRECTION;
   const dir = query.get('direction');
   if (dir !== undefined) {
-    if (!(DIRECTIONS as readonly string[]).includes(dir)) {
+    if ((DIRECTIONS as readonly string[]).includes(dir)) direction = dir as Direction;
+    else if (!ignored) {
       return fail('query_param_invalid', `direction must be one of ${DIRECTIONS.join(', ')}, got ${quote(dir)}`, 'direction');
     }
-    direction = dir as Direction;
   }
 
   return { ok: true, value: { streamId, anchor: anchor.value, toleranceMs, direction } };
