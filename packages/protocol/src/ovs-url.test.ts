@@ -188,6 +188,8 @@ describe('query rules shared by both kinds', () => {
     expect(e.message).toContain('did you mean frame_index');
     expect(err(vid('start_ofset_ms=-1')).message).toContain('did you mean start_offset_ms');
     expect(err(img('frame_index=1&zzzzzzzzzz=1')).message).not.toContain('did you mean');
+    expect(err(img('frame_index=1&foo=1')).message).toContain('unknown query key "foo". Valid keys: frame_index,');
+    expect(err(img('frme_index=1')).message).toContain('did you mean frame_index? Valid keys:');
   });
 
   it('integers must be integers', () => {
@@ -218,6 +220,15 @@ describe('stream url shape', () => {
     const e = err(parseImageRef(`ovs://stream/${ID}?frame_index=-1`));
     expect(e.code).toBe('stream_url_invalid');
     expect(e.message).toContain('"stream"');
+  });
+
+  it('ovs://streams without "/<id>" says the stream id is missing', () => {
+    for (const url of ['ovs://streams', 'ovs://streams?frame_index=-1']) {
+      const e = err(parseImageRef(url));
+      expect(e).toMatchObject({ code: 'stream_url_invalid', param: 'stream_id' });
+      expect(e.message).toContain('stream id is missing');
+      expect(e.message).toContain('ovs://streams/<stream_id>');
+    }
   });
 
   it('the path is exactly one segment: the stream id', () => {

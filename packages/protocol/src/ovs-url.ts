@@ -284,6 +284,7 @@ function splitRef(url: string): Result<{ streamId: string; query: Map<string, st
   }
   if (!url.startsWith(PREFIX)) {
     const host = url.slice('ovs://'.length).split(/[/?#]/, 1)[0] ?? '';
+    if (host === 'streams') return fail('stream_url_invalid', `the stream id is missing: ${SHAPE_HINT}`, 'stream_id');
     return fail('stream_url_invalid', `the host of an ovs:// reference must be "streams", got ${quote(host)}: ${SHAPE_HINT}`);
   }
   if (url.includes('#')) return fail('stream_url_invalid', `a reference has no fragment: remove the "#..." part (${SHAPE_HINT})`);
@@ -337,7 +338,7 @@ function checkKeys(query: Map<string, string>, kind: 'image' | 'video'): Result<
     const suggestion = closest(key, valid);
     return fail(
       'query_param_invalid',
-      `unknown query key ${quote(key)}${suggestion === undefined ? '' : `; did you mean ${suggestion}?`} Valid keys: ${valid.join(', ')}`,
+      `unknown query key ${quote(key)}${suggestion === undefined ? '.' : `; did you mean ${suggestion}?`} Valid keys: ${valid.join(', ')}`,
       key,
     );
   }
