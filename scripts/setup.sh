@@ -1,6 +1,6 @@
 #!/bin/sh
 # Makes a fresh machine with only Node and npm ready: pnpm, the workspace's packages, ffmpeg
-# (Debian's, for ingest and the tests' clips), then a build. Safe to run again: each step
+# and openssl (Debian's), then a build. Safe to run again: each step
 # is skipped when already done.
 set -e
 cd "$(dirname "$0")/.."
@@ -8,12 +8,17 @@ if ! command -v pnpm >/dev/null 2>&1; then
   echo "setup: installing pnpm" >&2
   npm install -g pnpm@10.34.8 >/dev/null
 fi
-if ! command -v ffmpeg >/dev/null 2>&1; then
+# ffmpeg ingests video; openssl makes the throwaway certificate of the HTTPS transport test.
+missing=""
+for tool in ffmpeg openssl; do
+  command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+done
+if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing ffmpeg (Debian package)" >&2
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null
+    echo "setup: installing$missing (Debian packages)" >&2
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
   else
-    echo "setup: ffmpeg is not installed; install it (e.g. 'sudo apt-get install ffmpeg') and run again" >&2
+    echo "setup: missing$missing; install (e.g. 'sudo apt-get install$missing') and run again" >&2
     exit 1
   fi
 fi
