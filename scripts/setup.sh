@@ -23,4 +23,10 @@ if [ -n "$missing" ]; then
   fi
 fi
 pnpm install --frozen-lockfile --reporter=silent
-pnpm --silent build >/dev/null
+log="$(mktemp)"
+if ! pnpm --silent build >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "setup: the build failed (above)" >&2
+  exit 1
+fi
+rm -f "$log"
