@@ -1,4 +1,4 @@
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -230,6 +230,35 @@ describe('sinks from the pipeline', () => {
     expect(readJsonl(file).map((r) => r.id)).toEqual([published[0].event.id]);
     await new Promise<void>((r) => broker.close(() => r()));
     await new Promise<void>((r) => server.close(() => r()));
+  });
+});
+
+describe('file sinks and the event log are opened before anything starts', () => {
+  it('fails before start when a file sink is a directory or under /proc, or the event log cannot be opened', async () => {
+    const cases: Array<{ ovs: string; events?: string; code: string; message: string }> = [
+      { ovs: `sink out = file "${dir}"`, code: 'sink_failed', message: `cannot open file sink out (${dir}): EISDIR` },
+      { ovs: 'sink out = file "/proc/nope/x.jsonl"', code: 'sink_failed', message: 'cannot open file sink out (/proc/nope/x.jsonl): ENOENT' },
+      { ovs: `sink out = file "${path.join(dir, 'fine.jsonl')}"`, events: '/proc/nope/events.jsonl', code: 'event_log_failed', message: 'cannot open the event log /proc/nope/events.jsonl: ENOENT' },
+    ];
+    for (const c of cases) {
+      const ir = compileOvs(`${c.ovs}\nwatch stream A every 2s with gemma on "fall" notify out`);
+      const handle = run(ir, { ...quiet, backend: { url: fake.url }, bindings: { A: fake.addStream() }, ...(c.events ? { eventsFile: c.events } : {}) });
+      await expect(handle.done).rejects.toMatchObject({ code: c.code, message: expect.stringContaining(c.message) });
+    }
+    // Nothing reached the backend: no stream was created, no model called.
+    expect(fake.streamRequests).toEqual([]);
+    expect(fake.chats).toEqual([]);
+  });
+
+  it('removes the dead-letter file it opened to check when nothing was dead-lettered', async () => {
+    const file = path.join(dir, 'out.jsonl');
+    const deadLetterFile = path.join(dir, 'dead.jsonl');
+    const handle = run(compileOvs(`sink out = file "${file}"\nwatch stream A every 2s with gemma on "fall" notify out`), { ...quiet, backend: { url: fake.url }, bindings: { A: fake.addStream() }, deadLetterFile });
+    await handle.ready;
+    expect(existsSync(deadLetterFile)).toBe(true);
+    await handle.stop();
+    expect(existsSync(file)).toBe(true);
+    expect(existsSync(deadLetterFile)).toBe(false);
   });
 });
 

@@ -11,7 +11,8 @@ export type RunErrorCode =
   | 'stream_not_found'
   | 'stream_setup_failed'
   | 'backend_unavailable'
-  | 'event_log_failed';
+  | 'event_log_failed'
+  | 'sink_failed';
 
 export class RunError extends Error {
   override readonly name = 'RunError';

@@ -3,8 +3,7 @@
  * rejected or failed event is appended (and flushed to disk) before any sink sees it, so a crash
  * after that point can lose a delivery, never the event.
  */
-import { mkdirSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /** `fired`: a trigger fired; then, after its escalations: `confirmed`, `rejected`, or `failed` (an escalation could not answer). */
@@ -71,24 +70,60 @@ export interface EventRecord {
   latency_ms: number;
 }
 
+/**
+ * Creates `dir` and its missing parents, one level at a time. Node's `mkdir(..., { recursive:
+ * true })` (sync and async) loops forever under procfs (e.g. /proc/nope), so it is not used.
+ */
+async function ensureDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = path.dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw error;
+    await ensureDirectory(parent);
+    try {
+      await mkdir(dir);
+    } catch (again) {
+      if ((again as NodeJS.ErrnoException).code !== 'EEXIST') throw again;
+    }
+  }
+}
+
 /** Appends JSON lines to a file, one write and one fsync per record, in order. */
 export class JsonlAppender {
   #handle: Promise<FileHandle> | undefined;
   #queue: Promise<void> = Promise.resolve();
+  #created = false;
+  #appended = false;
 
-  constructor(readonly file: string) {}
+  /** `removeIfUnused`: a file this appender created and never wrote to is deleted on close (the dead-letter file is opened early only to check its path). */
+  constructor(
+    readonly file: string,
+    private readonly removeIfUnused = false,
+  ) {}
 
   /** Opens the file now, so a bad path is reported before the run starts. */
   async open(): Promise<void> {
     this.#handle ??= (async () => {
-      mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
-      return open(this.file, 'a');
+      await ensureDirectory(path.dirname(path.resolve(this.file)));
+      try {
+        // 'ax' fails when the file exists: then it is appended to and never removed.
+        const handle = await open(this.file, 'ax');
+        this.#created = true;
+        return handle;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        return open(this.file, 'a');
+      }
     })();
     await this.#handle;
   }
 
   append(record: unknown): Promise<void> {
     const line = `${JSON.stringify(record)}\n`;
+    this.#appended = true;
     const write = this.#queue.then(async () => {
       await this.open();
       const handle = await this.#handle!;
@@ -103,6 +138,8 @@ export class JsonlAppender {
     await this.#queue;
     const handle = this.#handle;
     this.#handle = undefined;
-    if (handle) await (await handle).close();
+    if (!handle) return;
+    await (await handle).close();
+    if (this.removeIfUnused && this.#created && !this.#appended) await unlink(this.file).catch(() => {});
   }
 }

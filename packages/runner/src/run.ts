@@ -408,6 +408,11 @@ class Run implements RunHandle {
         throw new RunError('event_log_failed', `cannot open the event log ${this.#log.file}: ${describeError(error)}`);
       }
     }
+    try {
+      await this.#dispatcher.open();
+    } catch (error) {
+      throw new RunError('sink_failed', describeError(error));
+    }
 
     let url = this.#backend.url;
     if (this.#backend.kind === 'embedded') {

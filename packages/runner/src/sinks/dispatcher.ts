@@ -9,6 +9,7 @@ import { describeError } from '../errors.js';
 import type { EventRecord } from '../events.js';
 import { JsonlAppender } from '../events.js';
 import { withRetry, type RetryPolicy } from '../retry.js';
+import { CapturedSink } from './captured.js';
 import { SinkError, type Sink } from './sink.js';
 
 export interface DeadLetter {
@@ -51,7 +52,30 @@ export class Dispatcher {
       this.#sinks.set(sink.name, sink);
       this.#stats.set(sink.name, { delivered: 0, deadLettered: 0, retries: 0, pending: 0 });
     }
-    this.#deadLetters = new JsonlAppender(options.deadLetterFile);
+    this.#deadLetters = new JsonlAppender(options.deadLetterFile, true);
+  }
+
+  /**
+   * Opens every sink that can be checked locally, and the dead-letter file when some sink can
+   * fail, so a bad path is reported before the run starts. Throws an Error naming what failed.
+   */
+  async open(): Promise<void> {
+    let canFail = false;
+    for (const sink of this.#sinks.values()) {
+      if (sink.kind !== 'stdout' && !(sink instanceof CapturedSink)) canFail = true;
+      if (!sink.open) continue;
+      try {
+        await sink.open();
+      } catch (error) {
+        throw new Error(`cannot open ${sink.kind} sink ${sink.name} (${sink.target}): ${describeError(error)}`);
+      }
+    }
+    if (!canFail) return;
+    try {
+      await this.#deadLetters.open();
+    } catch (error) {
+      throw new Error(`cannot open the dead-letter file ${this.#deadLetters.file}: ${describeError(error)}`);
+    }
   }
 
   get deadLetterFile(): string {

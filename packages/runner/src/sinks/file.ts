@@ -14,6 +14,10 @@ export class FileSink implements Sink {
     this.#file = new JsonlAppender(target);
   }
 
+  open(): Promise<void> {
+    return this.#file.open();
+  }
+
   async deliver(record: EventRecord): Promise<void> {
     try {
       await this.#file.append(record);

@@ -8,6 +8,8 @@ export interface Sink {
   readonly target: string;
   /** One attempt; throws a SinkError on failure (the dispatcher retries). */
   deliver(record: EventRecord, signal: AbortSignal): Promise<void>;
+  /** Checks the target before the run starts where that is cheap and local (file sinks create/open their file). */
+  open?(): Promise<void>;
   close(): Promise<void>;
 }
 
