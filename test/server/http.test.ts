@@ -162,6 +162,30 @@ describe('the clock hook', () => {
   });
 });
 
+describe('stream status with capture timestamps', () => {
+  it('derives last/first-available times from first_frame_at_ms plus the stream clock', async () => {
+    let now = 1_800_000_000_000;
+    const clocked = await startServer({ now: () => now });
+    try {
+      const created = (await clocked.call('POST', '/v1/streams')).body;
+      const stamps: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        // Captured 1 s apart, arriving 20 ms apart.
+        const res = await clocked.call('POST', `/v1/streams/${created.id}/frames?capture_ts_ms=${90_000 + i * 1000}`, { body: frame, headers: { 'content-type': 'image/jpeg' } });
+        stamps.push(res.body.timestamp_ms);
+        now += 20;
+      }
+      expect(stamps).toEqual([0, 1000, 2000]);
+      const status = (await clocked.call('GET', `/v1/streams/${created.id}`)).body;
+      expect(status.first_frame_at_ms).toBe(1_800_000_000_000);
+      expect(status.last_frame_at_ms - status.first_frame_at_ms).toBe(2000);
+      expect(status.first_available_frame_at_ms).toBe(status.first_frame_at_ms);
+    } finally {
+      await clocked.server.close();
+    }
+  });
+});
+
 describe('probes and metrics', () => {
   it('answers healthz, readyz and Prometheus metrics', async () => {
     expect((await api.call('GET', '/healthz')).body).toEqual({ status: 'ok' });

@@ -128,6 +128,19 @@ describe('FrameRing', () => {
     });
   });
 
+  it('keeps the status on one clock when capture timestamps run apart from arrivals', () => {
+    // Frames captured 1 s apart on the camera's clock, arriving 10 ms apart (a burst).
+    const ring = new FrameRing({ retentionMs: 1500, now: () => T0 });
+    for (let i = 0; i < 4; i++) ring.push({ jpeg: Buffer.alloc(10), width: 1, height: 1, captureTimestampMs: 5_000_000 + i * 1000, receivedAtMs: T0 + i * 10 });
+    const status = ring.status(T0 + 30);
+    expect(status.first_frame_at_ms).toBe(T0);
+    expect(status.last_frame_at_ms! - status.first_frame_at_ms!).toBe(ring.newest!.timestampMs);
+    expect(status.last_frame_at_ms).toBe(T0 + 3000);
+    expect(status.first_available_frame_index).toBe(2);
+    expect(status.first_available_frame_at_ms).toBe(T0 + ring.oldest!.timestampMs);
+    expect(status.first_available_frame_at_ms).toBe(T0 + 2000);
+  });
+
   it('copies a frame that is a view into a larger buffer, so byte caps count what is retained', () => {
     const chunk = Buffer.alloc(1000, 1);
     const frame = new FrameRing().push({ jpeg: chunk.subarray(100, 200), width: 1, height: 1 });

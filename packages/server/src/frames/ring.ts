@@ -186,15 +186,21 @@ export class FrameRing {
     return frame;
   }
 
+  /**
+   * The `*_at_ms` fields are on one clock: the first frame's arrival plus stream time, so that
+   * `last_frame_at_ms - first_frame_at_ms` is the newest frame's `timestamp_ms` (the seeds'
+   * "ms since first_frame_at_ms") even when capture timestamps run apart from arrivals.
+   */
   status(nowMs: number = this.now()): RingStatus {
     const oldest = this.oldest;
     const newest = this.newest;
+    const first = this.firstFrameAtMs;
     return {
       stream_time_ms: this.streamTimeAt(nowMs),
-      first_frame_at_ms: this.firstFrameAtMs,
-      last_frame_at_ms: newest?.receivedAtMs ?? null,
+      first_frame_at_ms: first,
+      last_frame_at_ms: first !== null && newest !== undefined ? first + newest.timestampMs : null,
       last_frame_index: newest?.index ?? null,
-      first_available_frame_at_ms: oldest?.receivedAtMs ?? null,
+      first_available_frame_at_ms: first !== null && oldest !== undefined ? first + oldest.timestampMs : null,
       first_available_frame_index: oldest?.index ?? null,
       recent_fps: this.recentFps(nowMs),
       retained_frame_count: this.size,
