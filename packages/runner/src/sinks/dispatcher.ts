@@ -60,9 +60,8 @@ export class Dispatcher {
    * fail, so a bad path is reported before the run starts. Throws an Error naming what failed.
    */
   async open(): Promise<void> {
-    let canFail = false;
-    for (const sink of this.#sinks.values()) {
-      if (sink.kind !== 'stdout' && !(sink instanceof CapturedSink)) canFail = true;
+    const sinks = [...this.#sinks.values()];
+    for (const sink of sinks) {
       if (!sink.open) continue;
       try {
         await sink.open();
@@ -70,7 +69,8 @@ export class Dispatcher {
         throw new Error(`cannot open ${sink.kind} sink ${sink.name} (${sink.target}): ${describeError(error)}`);
       }
     }
-    if (!canFail) return;
+    // Only a stdout sink (or captured ones): nothing will ever be dead-lettered.
+    if (sinks.every((s) => s.kind === 'stdout' || s instanceof CapturedSink)) return;
     try {
       await this.#deadLetters.open();
     } catch (error) {
