@@ -6,3 +6,9 @@ export const WELL_KNOWN_MODELS: Readonly<Record<string, string>> = Object.freeze
 
 /** Retention of the hosted service: no window may reach further back than this. */
 export const HOSTED_RETENTION_MS = 600_000;
+
+/**
+ * The server's limit on the frames one `ovs://` video reference may yield (one request may
+ * carry at most twice that); a window that needs more fails every call.
+ */
+export const MAX_FRAMES_PER_REFERENCE = 600;

@@ -23,6 +23,7 @@ import { unknownModel } from './rules/unknown-model.js';
 import { unknownSink } from './rules/unknown-sink.js';
 import { voteCount } from './rules/vote-count.js';
 import { watchWithoutRules } from './rules/watch-without-rules.js';
+import { windowFrames } from './rules/window-frames.js';
 import { windowRetention } from './rules/window-retention.js';
 
 export const specifiedRules: readonly ValidationRule[] = Object.freeze([
@@ -50,4 +51,5 @@ export const specifiedRules: readonly ValidationRule[] = Object.freeze([
   streamSource, // OVS1022
   sinkTarget, // OVS1023
   modelId, // OVS1024
+  windowFrames, // OVS1025
 ]);
