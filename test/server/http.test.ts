@@ -53,6 +53,7 @@ describe('auth', () => {
 
   it('refuses to listen beyond loopback without a key, and serves loopback without one', async () => {
     await expect(createServer({ host: '0.0.0.0', builtinModels: false })).rejects.toThrow(/refusing to listen on 0\.0\.0\.0 without an API key/);
+    await expect(createServer({ mediaRoot: '/nonexistent', builtinModels: false })).rejects.toThrow(/mediaRoot \(--media-root\) "\/nonexistent" does not exist/);
     const open = await startServer();
     try {
       expect((await open.call('GET', '/v1/streams')).status).toBe(200);

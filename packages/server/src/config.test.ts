@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/clips.js';
-import { apiKeysFromEnv, ConfigError, isLoopbackHost, loadConfigFile, parseServerConfig, parseUpstreamFlag, upstreamApiKey } from './config.js';
+import { apiKeysFromEnv, checkMediaRoot, ConfigError, isLoopbackHost, loadConfigFile, parseServerConfig, parseUpstreamFlag, upstreamApiKey } from './config.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
@@ -61,6 +61,17 @@ describe('server configuration', () => {
     expect(() => parseUpstreamFlag('q=m@notaurl')).toThrow(/baseUrl/);
     expect(upstreamApiKey('q', { baseUrl: 'http://h', model: 'm', apiKeyEnv: 'K' }, { K: 'secret' })).toBe('secret');
     expect(() => upstreamApiKey('q', { baseUrl: 'http://h', model: 'm', apiKeyEnv: 'K' }, {})).toThrow(/upstreams.q.apiKeyEnv names K, which is not set/);
+  });
+
+  it('requires the media root to be an existing directory, naming the field and the fix', async () => {
+    await expect(checkMediaRoot(undefined)).resolves.toBeUndefined();
+    await expect(checkMediaRoot(tmp.dir)).resolves.toBeUndefined();
+    const missing = checkMediaRoot(path.join(tmp.dir, 'nope'));
+    await expect(missing).rejects.toThrowError(ConfigError);
+    await expect(missing).rejects.toThrow(/mediaRoot \(--media-root\) ".*nope" does not exist: create the directory/);
+    const file = path.join(tmp.dir, 'a-file.txt');
+    writeFileSync(file, 'x');
+    await expect(checkMediaRoot(file)).rejects.toThrow(/mediaRoot \(--media-root\) ".*a-file.txt" is not a directory/);
   });
 
   it('knows loopback hosts', () => {

@@ -3,7 +3,7 @@
  * the `OVS_API_KEYS` environment variable, all validated with one schema so that a mistake in
  * any of them is reported the same way (which field, what is wrong).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ResponseCache } from './chat/response-cache.js';
@@ -128,6 +128,25 @@ export function parseServerConfig(input: unknown, origin = 'server options'): Se
     throw new ConfigError(`invalid ${origin}: ingest.backoffMinMs (${ingest.backoffMinMs}) is larger than ingest.backoffMaxMs (${ingest.backoffMaxMs})`);
   }
   return config;
+}
+
+/**
+ * The media root must be an existing directory: checked at start, so a typo in `--media-root`
+ * is reported then rather than as a confusing 422 on the first file source.
+ */
+export async function checkMediaRoot(mediaRoot: string | undefined): Promise<void> {
+  if (mediaRoot === undefined) return;
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(mediaRoot)).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? (error as Error).message})`;
+    throw new ConfigError(`mediaRoot (--media-root) "${mediaRoot}" ${why}: create the directory or point mediaRoot at an existing one`);
+  }
+  if (!isDirectory) {
+    throw new ConfigError(`mediaRoot (--media-root) "${mediaRoot}" is not a directory: give the directory that holds the media files`);
+  }
 }
 
 /** Reads and validates a JSON config file. */

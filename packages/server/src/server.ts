@@ -3,7 +3,7 @@
  * embeds it in-process; `ovs serve` runs it from the command line.
  */
 import type { AddressInfo } from 'node:net';
-import { ConfigError, DEFAULTS, isLoopbackHost, parseServerConfig, upstreamApiKey, type ServerOptions } from './config.js';
+import { checkMediaRoot, ConfigError, DEFAULTS, isLoopbackHost, parseServerConfig, upstreamApiKey, type ServerOptions } from './config.js';
 import { buildApp } from './http/app.js';
 import { serverLogger } from './logger.js';
 import type { AppContext } from './http/context.js';
@@ -56,6 +56,7 @@ export async function createServer(options: ServerOptions = {}): Promise<OvsServ
       `refusing to listen on ${host} without an API key: anyone who can reach it could use it. Set apiKeys in the config file or OVS_API_KEYS, or listen on 127.0.0.1`,
     );
   }
+  await checkMediaRoot(config.mediaRoot);
   const now = givenNow ?? Date.now;
   const logger = serverLogger(givenLogger);
   const metrics = new Metrics();

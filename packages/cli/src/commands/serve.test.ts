@@ -50,6 +50,14 @@ describe('ovs serve', () => {
     expect(upstream.stderr).toContain('expected ID=MODEL@BASE_URL');
   });
 
+  it('refuses a media root that does not exist, naming the flag', async () => {
+    const { code, stderr } = await ovs(['serve', '--port', '0', '--media-root', '/nonexistent', '--log-level', 'silent', '--no-builtin-models']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('--media-root');
+    expect(stderr).toContain('"/nonexistent" does not exist');
+    expect(stderr).not.toContain('listening on');
+  });
+
   it('rejects a bad port', async () => {
     const { code, stderr } = await ovs(['serve', '--port', '70000']);
     expect(code).toBe(2);
