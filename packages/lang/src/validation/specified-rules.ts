@@ -22,6 +22,7 @@ import { streamSource } from './rules/stream-source.js';
 import { unknownModel } from './rules/unknown-model.js';
 import { unknownSink } from './rules/unknown-sink.js';
 import { voteCount } from './rules/vote-count.js';
+import { watchWindowAfter } from './rules/watch-window-after.js';
 import { watchWithoutRules } from './rules/watch-without-rules.js';
 import { windowFrames } from './rules/window-frames.js';
 import { windowRetention } from './rules/window-retention.js';
@@ -52,4 +53,5 @@ export const specifiedRules: readonly ValidationRule[] = Object.freeze([
   sinkTarget, // OVS1023
   modelId, // OVS1024
   windowFrames, // OVS1025
+  watchWindowAfter, // OVS1026
 ]);
