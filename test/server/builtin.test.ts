@@ -90,6 +90,29 @@ describe('builtin models through the API', () => {
     expect((await ask(`ovs://streams/${streamId}?start_timestamp_ms=200&end_timestamp_ms=1400&max_fps=5`)).motion.present).toBe(false);
   });
 
+  it('refuses an https: image with a 422 saying what builtins read', async () => {
+    const res = await api.call('POST', '/v1/chat/completions', {
+      json: { model: 'builtin/detect', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } }] }] },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.detail.error).toMatchObject({ code: 'segment_invalid', type: 'stream_error', param: 'image_url' });
+    expect(res.body.detail.error.message).toContain('builtin models read only ovs:// frames and data: images');
+    const bad = await api.call('POST', '/v1/chat/completions', {
+      json: { model: 'builtin/detect', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/jpeg;base64,AAAA' } }] }] },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.detail.error.code).toBe('segment_invalid');
+  });
+
+  it('refuses a response_format it cannot answer in the validation shape, at body.response_format', async () => {
+    const res = await api.call('POST', '/v1/chat/completions', {
+      json: { model: 'builtin/motion', response_format: { type: 'xml' }, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `ovs://streams/${streamId}?frame_index=-1` } }] }] },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ error: 'validation_error', details: [{ loc: ['body', 'response_format'], type: 'value_error' }] });
+    expect(res.body.message).toMatch(/^Request validation failed: response_format: builtin\/motion answers response_format types text, json_object and json_schema/);
+  });
+
   it('leaves no ffmpeg child behind when the server closes', async () => {
     const looping = await api.call('POST', '/v1/streams', { json: { source: { type: 'file', url: 'scene.mp4', loop: true } } });
     await waitFor('frames', async () => (await api.call('GET', `/v1/streams/${looping.body.id}`)).body.last_frame_index >= 1);

@@ -179,7 +179,17 @@ describe('chat completion errors in the hosted shapes', () => {
   it('answers request validation failures with the validation shape', async () => {
     const res = await ask({ model: 'test/vlm', messages: 'hello' });
     expect(res.status).toBe(422);
-    expect(res.body).toMatchObject({ error: 'validation_error', message: 'Request validation failed', details: [{ loc: ['body', 'messages'], msg: expect.any(String), type: expect.any(String) }] });
+    expect(res.body).toMatchObject({ error: 'validation_error', message: 'Request validation failed: messages: Invalid input: expected array, received string', details: [{ loc: ['body', 'messages'], msg: expect.any(String), type: expect.any(String) }] });
+  });
+
+  it('names an unknown content part type and where it is', async () => {
+    const res = await ask({ model: 'test/vlm', messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }, { type: 'foo' }] }] });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({
+      error: 'validation_error',
+      message: 'Request validation failed: messages[0].content[2].type: unknown content part type "foo" (expected text, image_url or video_url)',
+      details: [{ loc: ['body', 'messages', 0, 'content', 2, 'type'], msg: 'unknown content part type "foo" (expected text, image_url or video_url)', type: 'invalid_union' }],
+    });
   });
 
   it('maps upstream failures: HTTP errors, rate limits, timeouts, garbage, unreachable', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChatCompletionRequestSchema, ChatCompletionResponseSchema, ChatCompletionChunkSchema, ResolveRequestSchema } from './chat.js';
-import { chatErrorBody, ChatErrorBodySchema, errorTypeFor, refErrorBody, upstreamHttpCode, validationDetailsFromZod, validationErrorBody } from './errors.js';
+import { chatErrorBody, ChatErrorBodySchema, errorTypeFor, refErrorBody, upstreamHttpCode, validationDetailsFromZod, validationErrorBody, validationMessage } from './errors.js';
 import { ModelsResponseSchema } from './models.js';
 import { CreateStreamRequestSchema, StreamStatusSchema } from './streams.js';
 
@@ -105,5 +105,23 @@ describe('error bodies', () => {
     const body = validationErrorBody('Request validation failed', validationDetailsFromZod(result.error));
     expect(body.error).toBe('validation_error');
     expect(body.details.map((d) => d.loc)).toContainEqual(['body', 'model']);
+  });
+
+  it('an unknown content part type names the part and the types expected', () => {
+    const result = ChatCompletionRequestSchema.safeParse({ model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }, { type: 'foo' }] }] });
+    if (result.success) throw new Error('expected a failure');
+    const details = validationDetailsFromZod(result.error);
+    expect(details).toEqual([{ loc: ['body', 'messages', 0, 'content', 2, 'type'], msg: 'unknown content part type "foo" (expected text, image_url or video_url)', type: 'invalid_union' }]);
+    expect(validationMessage(details)).toBe('Request validation failed: messages[0].content[2].type: unknown content part type "foo" (expected text, image_url or video_url)');
+  });
+
+  it('a malformed known part names its field, not just the content', () => {
+    const result = ChatCompletionRequestSchema.safeParse({ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url' }] }] });
+    if (result.success) throw new Error('expected a failure');
+    expect(validationDetailsFromZod(result.error)[0]!.loc).toEqual(['body', 'messages', 0, 'content', 0, 'image_url']);
+    // Content that is neither a string nor a list stays one issue at the content.
+    const wrong = ChatCompletionRequestSchema.safeParse({ model: 'm', messages: [{ role: 'user', content: 5 }] });
+    if (wrong.success) throw new Error('expected a failure');
+    expect(validationDetailsFromZod(wrong.error)[0]!.loc).toEqual(['body', 'messages', 0, 'content']);
   });
 });

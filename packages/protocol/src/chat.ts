@@ -24,7 +24,15 @@ export const VideoUrlPartSchema = z.looseObject({
   }),
 });
 
-export const ContentPartSchema = z.discriminatedUnion('type', [TextPartSchema, ImageUrlPartSchema, VideoUrlPartSchema]);
+const PART_TYPES = 'text, image_url or video_url';
+
+export const ContentPartSchema = z.discriminatedUnion('type', [TextPartSchema, ImageUrlPartSchema, VideoUrlPartSchema], {
+  error: (issue) => {
+    if (issue.code !== 'invalid_union') return undefined;
+    const type = (issue.input as { type?: unknown } | undefined)?.type;
+    return type === undefined ? `a content part needs a "type" (${PART_TYPES})` : `unknown content part type ${JSON.stringify(type)?.slice(0, 64)} (expected ${PART_TYPES})`;
+  },
+});
 export type TextPart = z.infer<typeof TextPartSchema>;
 export type ImageUrlPart = z.infer<typeof ImageUrlPartSchema>;
 export type VideoUrlPart = z.infer<typeof VideoUrlPartSchema>;

@@ -168,13 +168,35 @@ export function validationErrorBody(message: string, details: ValidationErrorDet
   return { error: 'validation_error', message, details };
 }
 
-/** Turns zod issues into the hosted `details` list (`loc` starts with "body", as FastAPI does). */
+/**
+ * Turns zod issues into the hosted `details` list (`loc` starts with "body", as FastAPI does).
+ * A union whose every option but one failed on the value's very type (content: a string, or a
+ * list of parts) reports that one option's issues, so the detail names the part at fault.
+ */
 export function validationDetailsFromZod(error: z.ZodError): ValidationErrorDetail[] {
-  return error.issues.map((issue) => ({
-    loc: ['body', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-    msg: issue.message,
-    type: issue.code,
-  }));
+  return error.issues.flatMap((issue) => detailsOf(issue, []));
+}
+
+type Path = ReadonlyArray<string | number>;
+
+function detailsOf(issue: z.core.$ZodIssue, prefix: Path): ValidationErrorDetail[] {
+  const path: Path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const plausible = issue.errors.filter((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+    if (plausible.length === 1) return plausible[0]!.flatMap((inner) => detailsOf(inner, path));
+  }
+  return [{ loc: ['body', ...path], msg: issue.message, type: issue.code }];
+}
+
+/** `Request validation failed: messages[0].content[2].type: <what is wrong>` for the first detail. */
+export function validationMessage(details: readonly ValidationErrorDetail[]): string {
+  const first = details[0];
+  if (first === undefined) return 'Request validation failed';
+  const where = first.loc
+    .slice(first.loc[0] === 'body' ? 1 : 0)
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .join('');
+  return `Request validation failed: ${where === '' ? '' : `${where}: `}${first.msg}`;
 }
 
 export function streamErrorBody(detail: string): StreamErrorBody {

@@ -9,6 +9,7 @@ import {
   isOvsRef,
   parseStreamRef,
   validationDetailsFromZod,
+  validationMessage,
   type ChatCompletionRequest,
   type ContentPart,
   type OvsResolvedEntry,
@@ -50,11 +51,15 @@ export function assertReady(model: Model): void {
  */
 export function prepareChat(body: unknown, registry: ModelRegistry, streams: StreamManager, { requireReady = true } = {}): PreparedChat {
   const parsed = ChatCompletionRequestSchema.safeParse(body);
-  if (!parsed.success) throw validationError('Request validation failed', validationDetailsFromZod(parsed.error));
+  if (!parsed.success) {
+    const details = validationDetailsFromZod(parsed.error);
+    throw validationError(validationMessage(details), details);
+  }
   const chat = parsed.data;
   const n = chat.n ?? 1;
   if (n > MAX_CHOICES) {
-    throw validationError('Request validation failed', [{ loc: ['body', 'n'], msg: `n must be at most ${MAX_CHOICES}`, type: 'too_big' }]);
+    const details = [{ loc: ['body', 'n'], msg: `n must be at most ${MAX_CHOICES}`, type: 'too_big' }];
+    throw validationError(validationMessage(details), details);
   }
 
   const model = registry.get(chat.model);

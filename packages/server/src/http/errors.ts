@@ -60,6 +60,8 @@ export interface ModelCallFailure {
   readonly code: ChatErrorCode;
   readonly message: string;
   readonly param?: string;
+  /** Set when the fault is a request body field: answered in the validation shape at `body.<field>`. */
+  readonly field?: string;
   readonly upstream?: UpstreamError | null;
   readonly headers?: Readonly<Record<string, string>>;
 }

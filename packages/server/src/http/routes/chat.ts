@@ -1,5 +1,5 @@
 /** `POST /v1/chat/completions` and `POST /v1/resolve`. */
-import { parseStreamRef, ResolveRequestSchema, validationDetailsFromZod } from '@ovs/protocol';
+import { parseStreamRef, ResolveRequestSchema, validationDetailsFromZod, validationMessage } from '@ovs/protocol';
 import type { FastifyInstance } from 'fastify';
 import { completionBody, completionEvents, completionId } from '../../chat/answer.js';
 import { assertReady, prepareChat } from '../../chat/prepare.js';
@@ -40,6 +40,10 @@ export function chatRoutes(app: FastifyInstance, ctx: AppContext): void {
             outcome = 'client_closed';
             return reply;
           }
+          if (isModelCallFailure(error) && error.field !== undefined) {
+            const details = [{ loc: ['body', error.field], msg: error.message, type: 'value_error' }];
+            throw validationError(validationMessage(details), details);
+          }
           if (isModelCallFailure(error)) {
             throw chatError(error.status, error.code, error.message, {
               ...(error.param !== undefined ? { param: error.param } : {}),
@@ -71,7 +75,10 @@ export function chatRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post('/v1/resolve', async (request) => {
     const parsed = ResolveRequestSchema.safeParse(request.body);
-    if (!parsed.success) throw validationError('Request validation failed', validationDetailsFromZod(parsed.error));
+    if (!parsed.success) {
+      const details = validationDetailsFromZod(parsed.error);
+      throw validationError(validationMessage(details), details);
+    }
     const { url, type } = parsed.data;
     const ref = parseStreamRef(url, type);
     if (!ref.ok) throw refHttpError(ref.error);

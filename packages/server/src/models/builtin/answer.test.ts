@@ -47,6 +47,8 @@ describe('builtin answers', () => {
       expect(() => askOf(format, 'builtin/test')).toThrow(BuiltinModelError);
       expect(() => askOf(format, 'builtin/test')).toThrow(/builtin\/test answers response_format types text, json_object and json_schema/);
     }
+    // A body field, not a query parameter: answered in the validation shape at body.response_format.
+    expect(() => askOf({ type: 'xml' }, 'builtin/test')).toThrow(expect.objectContaining({ status: 422, field: 'response_format' }));
   });
 
   it('answers the best confidence per label over the frames, present at the threshold', () => {

@@ -20,7 +20,7 @@
  *
  * Boxes are `[x, y, w, h]` normalised to 0..1 of the picture, origin top left.
  */
-import { BuiltinModelError } from './errors.js';
+import { invalidRequestField } from './errors.js';
 import { imagesOf, promptTextOf } from './images.js';
 import type { InputImage } from './images.js';
 import type { Vocabulary } from './vocabulary.js';
@@ -86,12 +86,10 @@ export function askOf(responseFormat: unknown, modelId: string): Ask {
   const jsonSchema = isRecord(responseFormat) ? responseFormat['json_schema'] : undefined;
   const schema = isRecord(jsonSchema) ? jsonSchema['schema'] : undefined;
   if (type !== 'json_schema' || !isRecord(schema)) {
-    throw new BuiltinModelError(
-      400,
-      'query_param_invalid',
+    throw invalidRequestField(
+      'response_format',
       `${modelId} answers response_format types text, json_object and json_schema ` +
         `({"type":"json_schema","json_schema":{"schema":{...}}}); got ${JSON.stringify(responseFormat).slice(0, 120)}.`,
-      'response_format',
     );
   }
   const properties = isRecord(schema['properties']) ? schema['properties'] : {};

@@ -13,9 +13,19 @@ export class BuiltinModelError extends Error {
     readonly code: ChatErrorCode,
     message: string,
     readonly param?: string,
+    /**
+     * A request body field the model cannot accept (e.g. `response_format`): the failure is
+     * answered as a request validation error at `body.<field>`, not as a chat error.
+     */
+    readonly field?: string,
   ) {
     super(message);
   }
+}
+
+/** A request field this model cannot work with: 422 in the validation shape, naming the field. */
+export function invalidRequestField(field: string, message: string): BuiltinModelError {
+  return new BuiltinModelError(422, 'query_param_invalid', message, field, field);
 }
 
 export function modelUnavailable(modelId: string, reason: string): BuiltinModelError {

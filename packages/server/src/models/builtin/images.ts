@@ -40,12 +40,14 @@ export function imagesOf(request: ModelRequest, modelId: string): InputImage[] {
         urlCount += 1;
         const prefix = DATA_IMAGE_URL.exec(part.url);
         if (!prefix) {
+          // 422 like an undecodable data: image: the picture is there but unusable by this model.
           throw new BuiltinModelError(
-            400,
+            422,
             'segment_invalid',
-            `${modelId} reads ovs:// stream frames and data:image/...;base64 URLs only; image ${urlCount} ` +
-              `is "${part.url.slice(0, 40)}${part.url.length > 40 ? '…' : ''}". ` +
+            `builtin models read only ovs:// frames and data: images (data:image/...;base64); ${modelId} got image ${urlCount} ` +
+              `"${part.url.slice(0, 40)}${part.url.length > 40 ? '…' : ''}". ` +
               'Send the picture as a data: URL or push it to a stream.',
+            'image_url',
           );
         }
         images.push({ title: `image ${urlCount}`, data: Buffer.from(part.url.slice(prefix[0].length), 'base64') });
