@@ -2,7 +2,7 @@
  * End to end on the real embedded server (no backend given): ffmpeg ingest of a clip made here,
  * the builtin CPU models, the runner's scheduling, escalation and event log.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,26 @@ describe('on the embedded server', () => {
     expect(summary.events.fired).toBe(0);
     expect(seen.errors).toEqual([]);
   }, 30_000);
+
+  it('reports a file source that is not a video (the server says why) and ends the run with that problem', async () => {
+    const notVideo = path.join(dir, 'notes.mp4');
+    writeFileSync(notVideo, 'these are not video frames\n'.repeat(50));
+    const handle = run(compileOvs('watch stream A every 2s with gemma; on "fall" escalate to qwen over last 30s', 'notvideo.ovs'), {
+      stdout: false,
+      env: {},
+      bindings: { A: `file:${notVideo}` },
+      modelMap: { gemma: 'builtin/motion', qwen: 'builtin/motion' },
+      statusPollMs: 200,
+    });
+    const seen = record(handle);
+    const summary = await handle.done;
+    expect(summary.reason).toBe('ended');
+    const problem = `stream A: the file source "${notVideo}" produced no frame: ffmpeg exited with code 1`;
+    expect(summary.problems).toEqual([expect.stringContaining(problem)]);
+    expect(summary.problems[0]).toContain('Invalid data found when processing input');
+    expect(seen.errors).toContainEqual(expect.objectContaining({ scope: 'stream', stream: 'A', message: expect.stringContaining(problem) }));
+    expect(summary.metrics.models.gemma!.calls).toBe(0);
+  });
 
   it('a detect pipeline reports "person" while the person is there and not before', async () => {
     const eventsFile = path.join(dir, 'detect.jsonl');

@@ -91,6 +91,22 @@ describe('a stream without frames yet', () => {
   });
 });
 
+describe('a stream that gives no frame', () => {
+  it('is reported as a stream issue, again after twice as long each time rather than at every poll', async () => {
+    const clock = new VirtualClock();
+    const streamId = fake.addStream(0);
+    const handle = run(compileOvs(ONE_LINER), { ...quiet, clock, backend: { url: fake.url }, bindings: { A: streamId } });
+    const seen = record(handle);
+    await handle.ready;
+    const streamIssues = () => seen.errors.filter((e) => e.scope === 'stream').map((e) => e.message);
+    await drive(clock, () => streamIssues().length >= 3, 'three reports', { stepMs: 500, pauseMs: 2 });
+    expect(handle.metrics().uptimeMs).toBeGreaterThanOrEqual(40_000);
+    expect(streamIssues()).toEqual(['stream A: no frames yet after 10 s', 'stream A: no frames yet after 20 s', 'stream A: no frames yet after 40 s']);
+    expect(seen.errors.every((e) => e.stream === undefined || e.stream === 'A')).toBe(true);
+    await handle.stop();
+  });
+});
+
 describe('the one-liner against a fake backend', () => {
   it('watches every 2 s, fires on "fall", escalates with absolute anchors to the frame the watch saw, logs before anything else', async () => {
     const clock = new VirtualClock();

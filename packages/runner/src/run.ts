@@ -124,7 +124,7 @@ export interface RunSummary {
   cancelledOnStop: boolean;
   eventsFile?: string;
   deadLetterFile: string;
-  /** Problems met while stopping (e.g. a stream that could not be deleted). */
+  /** Streams given up on (a source that never produced a frame), then problems met while stopping (e.g. a stream that could not be deleted). */
   problems: string[];
   metrics: RunMetrics;
 }
@@ -260,6 +260,8 @@ class Run implements RunHandle {
   #startedAt: number | undefined;
   #durationTimer: Timer | undefined;
   #undelivered = 0;
+  /** Streams the run gave up on (they never produced a frame): reported in the summary. */
+  readonly #streamProblems: string[] = [];
   #requestStop!: (request: StopRequest) => void;
   readonly #stopRequested: Promise<StopRequest>;
   #cutGrace: (() => void) | undefined;
@@ -573,7 +575,12 @@ class Run implements RunHandle {
   }
 
   #streamEnded(stream: BoundStream): void {
-    this.#status('stream_ended', `stream ${stream.name} (${stream.id}) has ended`, { stream: stream.name, id: stream.id });
+    if (stream.problem) {
+      const problem = `stream ${stream.name}: ${stream.problem}`;
+      this.#streamProblems.push(problem);
+      this.#issue({ scope: 'stream', stream: stream.name, message: problem });
+    }
+    this.#status('stream_ended', `stream ${stream.name} (${stream.id}) has ${stream.problem ? 'been given up' : 'ended'}`, { stream: stream.name, id: stream.id });
     if (this.#streams?.all().every((s) => s.state === 'ended')) this.#requestStop({ reason: 'ended' });
   }
 
@@ -610,7 +617,7 @@ class Run implements RunHandle {
     await this.#withinGrace(this.#dispatcher.flush(graceMs), graceMs + 1);
     await this.#dispatcher.flush(0);
     const problems = await this.#teardown();
-    const summary = this.#summary(reason, !finished, problems);
+    const summary = this.#summary(reason, !finished, [...this.#streamProblems, ...problems]);
     this.#status('stopped', `stopped (${reason}): ${summary.events.fired} fired, ${summary.events.confirmed} confirmed`);
     this.#broadcast.end();
     return summary;

@@ -28,6 +28,26 @@ export const MIN_POLL_GAP_MS = 20;
  */
 export const OPEN_CONCURRENCY = 32;
 
+/** A stream with no (new) frame for this long is reported; then again after twice as long each time, at least every NO_FRAME_REPORT_MAX_MS. */
+export const NO_FRAME_REPORT_MS = 10_000;
+const NO_FRAME_REPORT_MAX_MS = 300_000;
+/** A file source that failed this many attempts before its first frame is given up on: the file will not change. */
+const FILE_SOURCE_ATTEMPTS = 2;
+
+/** When a stream's newest frame last changed, and when its silence is next reported. */
+interface FrameProgress {
+  lastIndex: number | null;
+  sinceMs: number;
+  reportAfterMs: number;
+}
+
+type Ingest = NonNullable<LenientStatus['ingest']>;
+
+function describeIngest(ingest: Ingest): string {
+  const attempt = ingest.attempts ? `, attempt ${ingest.attempts}` : '';
+  return ingest.last_error ? `${ingest.last_error} (${ingest.state}${attempt})` : `the source is ${ingest.state}${attempt}`;
+}
+
 export interface BoundStream {
   readonly name: string;
   readonly id: string;
@@ -37,6 +57,8 @@ export interface BoundStream {
   state: 'active' | 'ended';
   /** The latest status fetched. */
   status?: LenientStatus;
+  /** Why the run gave up on it (a source that never produced a frame); set before it is marked ended. */
+  problem?: string;
 }
 
 export interface StreamManagerOptions {
@@ -63,6 +85,7 @@ export class StreamManager {
   readonly #inflight = new Map<string, Promise<LenientStatus>>();
   readonly #fetchedAt = new Map<string, number>();
   readonly #timers: Timer[] = [];
+  readonly #progress = new Map<BoundStream, FrameProgress>();
   #closed = false;
 
   constructor(private readonly options: StreamManagerOptions) {}
@@ -107,7 +130,9 @@ export class StreamManager {
       if (status.state === 'ended') {
         throw new RunError('stream_not_found', `stream ${name}: stream "${plan.streamId}" has ended; bind ${name} to a live stream or a source`);
       }
-      this.#byNode.set(plan.node.id, { name, id: plan.streamId, created: false, state: 'active', status });
+      const stream: BoundStream = { name, id: plan.streamId, created: false, state: 'active', status };
+      this.#byNode.set(plan.node.id, stream);
+      this.#watchProgress(stream);
       return;
     }
     let created;
@@ -118,6 +143,7 @@ export class StreamManager {
     }
     const stream: BoundStream = { name, id: created.id, created: true, source: plan.source, state: 'active' };
     this.#byNode.set(plan.node.id, stream);
+    this.#watchProgress(stream);
     if (this.#closed) return;
     const every = Math.max(1000, Math.floor((created.ttl_seconds * 1000) / 3));
     this.#repeat(every, () => this.#keepalive(stream));
@@ -160,9 +186,50 @@ export class StreamManager {
     return pending.then((status) => {
       stream.status = status;
       this.#fetchedAt.set(stream.id, this.options.clock.now());
+      this.#checkProgress(stream, status);
       if (status.state === 'ended') this.#markEnded(stream);
       return status;
     });
+  }
+
+  #watchProgress(stream: BoundStream): void {
+    this.#progress.set(stream, { lastIndex: stream.status?.last_frame_index ?? null, sinceMs: this.options.clock.now(), reportAfterMs: NO_FRAME_REPORT_MS });
+  }
+
+  /**
+   * Reports a stream that has given no frame yet, or (for a pulled source) no new frame, for a
+   * while, with the backend's reason when it says one; gives up on a source that cannot produce
+   * any (a file that failed twice, or a source that ended without a frame).
+   */
+  #checkProgress(stream: BoundStream, status: LenientStatus): void {
+    const progress = this.#progress.get(stream);
+    if (!progress || stream.state === 'ended') return;
+    const now = this.options.clock.now();
+    const index = status.last_frame_index ?? null;
+    if (index !== null && index !== progress.lastIndex) {
+      this.#progress.set(stream, { lastIndex: index, sinceMs: now, reportAfterMs: NO_FRAME_REPORT_MS });
+      return;
+    }
+    const ingest = status.ingest ?? undefined;
+    if (index === null && stream.source) {
+      const source = `the ${stream.source.type} source "${redactUrl(stream.source.url)}"`;
+      if (status.state === 'ended') {
+        stream.problem = `${source} ended without producing a frame${ingest?.last_error ? `: ${ingest.last_error}` : ''}`;
+        return;
+      }
+      if (stream.source.type === 'file' && ingest?.last_error && (ingest.attempts ?? 0) >= FILE_SOURCE_ATTEMPTS) {
+        stream.problem = `${source} produced no frame: ${ingest.last_error}; is it a video file ffmpeg can read?`;
+        this.#markEnded(stream);
+        return;
+      }
+    }
+    // A pushed stream may pause at its pusher's will; a pulled source (ingest telemetry) should not.
+    if (index !== null && !ingest) return;
+    const quietMs = now - progress.sinceMs;
+    if (quietMs < progress.reportAfterMs) return;
+    progress.reportAfterMs = Math.min(quietMs * 2, quietMs + NO_FRAME_REPORT_MAX_MS);
+    const what = index === null ? `no frames yet after ${Math.round(quietMs / 1000)} s` : `no new frame for ${Math.round(quietMs / 1000)} s`;
+    this.options.onIssue(stream, ingest ? `${what}: ${describeIngest(ingest)}` : what);
   }
 
   #repeat(everyMs: number, work: () => Promise<void>, firstMs = everyMs): void {

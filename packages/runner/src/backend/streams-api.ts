@@ -19,7 +19,14 @@ import { requestJson, type HttpOptions } from './http.js';
  */
 export const LenientStatusSchema = StreamStatusSchema.partial()
   .required({ id: true, state: true })
-  .extend({ end_reason: z.string().nullish() });
+  .extend({
+    end_reason: z.string().nullish(),
+    /** Our server's pulled-source telemetry (why a source gives no frames); other backends omit it. Malformed: ignored. */
+    ingest: z
+      .object({ state: z.string(), attempts: z.number().nullish(), last_error: z.string().nullish() })
+      .nullish()
+      .catch(undefined),
+  });
 export type LenientStatus = z.infer<typeof LenientStatusSchema>;
 
 export interface StreamsApiOptions extends HttpOptions {
