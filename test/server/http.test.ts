@@ -74,6 +74,13 @@ describe('auth', () => {
     for (const secret of [KEY, 'second-key-abcdef', 'upstream-key-zyx', 'wrong-key-123456']) expect(logText).not.toContain(secret);
     expect(JSON.stringify(res.body)).not.toContain('upstream-key-zyx');
   });
+
+  it('writes each key once per log line (child bindings are not repeated by the call)', () => {
+    const line = logText.split('\n').find((l) => l.includes('upstream answered an error'));
+    expect(line).toBeDefined();
+    for (const key of ['"model":', '"component":', '"status":']) expect(line!.split(key).length - 1, key).toBe(1);
+    expect(JSON.parse(line!)).toMatchObject({ component: 'ovs-server', model: 'm', status: 401 });
+  });
 });
 
 describe('bad requests answer in the documented shapes', () => {

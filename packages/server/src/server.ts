@@ -63,7 +63,7 @@ export async function createServer(options: ServerOptions = {}): Promise<OvsServ
 
   const models: Model[] = [];
   if (config.builtinModels ?? true) {
-    const modelLogger = logger.child({ component: 'builtin-models' });
+    const modelLogger = logger.child({ models: 'builtin' });
     // A replay loads the detector on its first call (a replay answered from the cache never does).
     models.push(createMotionModel(), createDetectModel({ preload: !replay, logger: { info: (m) => modelLogger.info(m), warn: (m) => modelLogger.warn(m), error: (m) => modelLogger.error(m) } }));
   }

@@ -20,6 +20,7 @@ export interface UpstreamModelOptions {
   readonly ownedBy: string;
   /** Frames whose longer side exceeds this are downscaled before they are sent. */
   readonly imageMaxSide: number;
+  /** Already bound to this model (`{model: id}`), so calls do not repeat the id. */
   readonly logger: Logger;
 }
 
@@ -84,17 +85,17 @@ export function createUpstreamModel(options: UpstreamModelOptions): Model {
       } catch (error) {
         if (request.signal?.aborted) throw error; // the client went away; nobody to answer
         if (timeout.aborted) {
-          options.logger.warn({ model: options.id, timeoutMs: options.timeoutMs }, 'upstream timed out');
+          options.logger.warn({ timeoutMs: options.timeoutMs }, 'upstream timed out');
           throw new UpstreamCallError(504, 'upstream_timeout', `${options.id}: the upstream did not answer within ${options.timeoutMs} ms`, { provider: options.id });
         }
         const reason = describeNetworkError(error);
-        options.logger.warn({ model: options.id, reason }, 'upstream unreachable');
+        options.logger.warn({ reason }, 'upstream unreachable');
         throw new UpstreamCallError(502, 'upstream_request_failed', `${options.id}: cannot reach the upstream at ${options.baseUrl}: ${reason}`, { provider: options.id });
       }
 
       if (!response.ok) {
         const upstream: UpstreamError = { provider: options.id, status: response.status, body: parseOrText(text.slice(0, ERROR_BODY_CHARS)) };
-        options.logger.warn({ model: options.id, status: response.status }, 'upstream answered an error');
+        options.logger.warn({ status: response.status }, 'upstream answered an error');
         const retryAfter = response.headers.get('retry-after');
         // A provider's rate limit is the client's to respect; everything else is a bad gateway.
         const status = response.status === 429 ? 429 : 502;
@@ -102,7 +103,7 @@ export function createUpstreamModel(options: UpstreamModelOptions): Model {
       }
       const answer = toModelResponse(parseOrText(text));
       if (!answer) {
-        options.logger.warn({ model: options.id }, 'upstream answered something that is not a chat completion');
+        options.logger.warn('upstream answered something that is not a chat completion');
         throw new UpstreamCallError(502, 'upstream_request_failed', `${options.id}: the upstream's answer is not a chat completion`, {
           provider: options.id,
           status: response.status,
