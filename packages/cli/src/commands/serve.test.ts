@@ -58,6 +58,13 @@ describe('ovs serve', () => {
     expect(stderr).not.toContain('listening on');
   });
 
+  it('shows --upstream in the help without a "(default: [])"', async () => {
+    const { code, stdout } = await ovs(['serve', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('--upstream <ID=MODEL@BASE_URL>');
+    expect(stdout).not.toContain('(default: [])');
+  });
+
   it('rejects a bad port', async () => {
     const { code, stderr } = await ovs(['serve', '--port', '70000']);
     expect(code).toBe(2);

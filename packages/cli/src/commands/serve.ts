@@ -10,7 +10,7 @@ interface ServeFlags {
   host?: string;
   port?: number;
   mediaRoot?: string;
-  upstream: string[];
+  upstream?: string[];
   builtinModels: boolean;
   logLevel: string;
 }
@@ -29,8 +29,8 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     .option(
       '--upstream <ID=MODEL@BASE_URL>',
       'route model ID to an OpenAI-compatible server, e.g. qwen=Qwen/Qwen2.5-VL-7B-Instruct@http://127.0.0.1:8000/v1 (repeatable; keys go in the config file)',
-      (value: string, previous: string[]) => [...previous, value],
-      [],
+      // No default value: commander would show "(default: [])" in the help.
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--no-builtin-models', 'do not serve builtin/motion and builtin/detect')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
@@ -49,7 +49,7 @@ Exit status: 0 after a clean stop, 1 for a configuration that cannot be used, 2 
       let config;
       try {
         const fromFile = flags.config ? await server.loadConfigFile(flags.config) : {};
-        const upstreams = { ...fromFile.upstreams, ...Object.fromEntries(flags.upstream.map((u) => server.parseUpstreamFlag(u))) };
+        const upstreams = { ...fromFile.upstreams, ...Object.fromEntries((flags.upstream ?? []).map((u) => server.parseUpstreamFlag(u))) };
         const envKeys = server.apiKeysFromEnv(ctx.io.env);
         config = server.parseServerConfig(
           {
