@@ -37,4 +37,17 @@ describe('check', () => {
     expect(check(new Source(text)).ir).toBeDefined();
     expect(check(new Source(text), { retentionMs: 60_000 }).diagnostics.map((d) => d.code)).toEqual(['OVS1011']);
   });
+
+  it('does not warn that a watch has no "on" rule when a syntax error may have cost it its rules', () => {
+    const codes = (text: string) => check(new Source(text)).diagnostics.map((d) => d.code);
+    expect(codes('watch stream A every 2s with gemma\n  on "x" 2 of notify stdout')).toEqual(['OVS0003']);
+    expect(codes('watch stream A every 2s with gemma\n  on "x" then then notify stdout')).toEqual(['OVS0003']);
+    expect(codes('watch stream A every 2s with gemma\n  on "x" or notify stdout')).toEqual(['OVS0003']);
+    expect(codes('watch stream A every 2s with gemma, qwen bi all\n  on "x" notify stdout')).toEqual(['OVS0004']);
+    // A watch without rules and without a syntax error in it is still warned about.
+    expect(codes('watch stream A every 2s with gemma\nwatch stream B every 2s with gemma\n  on "x" 2 of notify stdout')).toEqual([
+      'OVS1017',
+      'OVS0003',
+    ]);
+  });
 });

@@ -25,7 +25,8 @@ export interface CheckResult {
 
 export function check(source: Source, options: CheckOptions = {}): CheckResult {
   const parsed = parse(source);
-  const diagnostics = sortDiagnostics([...parsed.diagnostics, ...validate(parsed.document, options)]);
+  const checked = withoutRulelessWatchWarningsAfterSyntaxErrors(parsed.document, parsed.diagnostics, validate(parsed.document, options), source);
+  const diagnostics = sortDiagnostics([...parsed.diagnostics, ...checked]);
   const parameters = [...collectSymbols(parsed.document).parameters.keys()];
   const valid = diagnostics.every((d) => d.severity !== 'error');
   return {
@@ -34,4 +35,30 @@ export function check(source: Source, options: CheckOptions = {}): CheckResult {
     ...(valid ? { ir: compile(parsed.document, { file: source.name, source }) } : {}),
     parameters,
   };
+}
+
+/**
+ * A syntax error inside a watch (or right after it, where its rules were skipped) may have
+ * cost it its `on` rules: OVS1017 "no on rule" would then be a false alarm on top of the real error.
+ */
+function withoutRulelessWatchWarningsAfterSyntaxErrors(
+  document: DocumentNode,
+  syntaxErrors: readonly Diagnostic[],
+  diagnostics: Diagnostic[],
+  source: Source,
+): Diagnostic[] {
+  if (syntaxErrors.length === 0) return diagnostics;
+  const { statements } = document;
+  // A watch reaches up to the next statement: tokens skipped after it are its own.
+  const extentOf = (start: number): { start: number; end: number } => {
+    const index = statements.findIndex((s) => s.range.start === start);
+    return { start, end: statements[index + 1]?.range.start ?? source.body.length + 1 };
+  };
+  return diagnostics.filter((d) => {
+    if (d.code !== 'OVS1017') return true;
+    const watch = statements.find((s) => s.range.start <= d.range.start && d.range.start < s.range.end);
+    if (!watch) return true;
+    const extent = extentOf(watch.range.start);
+    return !syntaxErrors.some((e) => e.range.start >= extent.start && e.range.start < extent.end);
+  });
 }

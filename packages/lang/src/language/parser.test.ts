@@ -402,3 +402,22 @@ describe('the grammar', () => {
     expect(() => new OvsParser(new SyntaxMessages(), { skipValidations: false })).not.toThrow();
   });
 });
+
+describe('parse: targeted repairs', () => {
+  it('reads a short misspelled keyword after a complete model list as the keyword (by)', () => {
+    expect(problems('watch stream A every 2s with gemma, qwen bi all\n  on "x" notify stdout')).toEqual([
+      '1:42-1:44 OVS0004 unknown keyword "bi" | did you mean "by"?',
+    ]);
+    const watch = parse('watch stream A every 2s with gemma, qwen bi all\n  on "x" notify stdout').document.statements[0] as WatchNode;
+    expect(watch.rules).toHaveLength(1);
+  });
+
+  it('reports a space between a number and its duration unit once, and reads the duration', () => {
+    expect(problems('watch stream A every 2 s with gemma\n  on "x" notify stdout')).toEqual([
+      '1:22-1:25 OVS0003 a space between the number and its unit: "2 s" | write the unit right after the number: 2s',
+    ]);
+    const watch = parse('watch stream A every 2 s with gemma\n  on "x" notify stdout').document.statements[0] as WatchNode;
+    expect(watch.every.ms).toBe(2000);
+    expect(watch.rules).toHaveLength(1);
+  });
+});

@@ -14,7 +14,7 @@ import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
 import type { CommentNode, DocumentNode, Range, StatementNode } from './ast.js';
-import { OvsParser } from './grammar.js';
+import { durationUnits, OvsParser } from './grammar.js';
 import {
   DurationLiteral,
   Identifier,
@@ -77,7 +77,7 @@ export function parse(input: Source | string, name?: string): ParseResult {
       });
     }
   }
-  const reader = new StatementReader(lexed.tokens, text.length, diagnostics);
+  const reader = new StatementReader(joinSpacedUnits(text, lexed.tokens, diagnostics), text.length, diagnostics);
   const statements = withoutStackTraces(() => reader.readAll());
   checkSemicolons(reader.tokens, lexed.semicolons, diagnostics);
   const comments: CommentNode[] = lexed.comments.map((c) => ({
@@ -237,11 +237,12 @@ class StatementReader {
    * keyword. The word may also be the one before: an optional name took it (`limit concurency 2`).
    */
   private repairKeyword(error: IRecognitionException, statementStart: number): boolean {
-    const expected = this.expectedKeywords(error);
+    const complete = error.name === 'NotAllInputParsedException';
     const token = error.token;
+    const expected = complete ? this.keywordsThatCouldFollow(token, statementStart) : this.expectedKeywords(error);
     // Any keyword may be meant where one was expected, or after a complete statement; a word
     // where a name or a string was expected is not a misspelled keyword (`on fall`).
-    const anyKeyword = expected.length > 0 || error.name === 'NotAllInputParsedException';
+    const anyKeyword = expected.length > 0 || complete;
     const keyword = this.misspelling(token, expected, 2) ?? (anyKeyword ? this.misspelling(token, keywordNames, 3) : undefined);
     if (keyword) return this.retypeToken(token, keyword, statementStart);
     const previous = (error as IRecognitionException & { previousToken?: IToken }).previousToken;
@@ -254,6 +255,17 @@ class StatementReader {
     if (index < 0) return false;
     this.retype(index, keyword);
     return true;
+  }
+
+  /**
+   * After a complete statement, the keywords that could have continued it at `token`
+   * (`with gemma bi all`: "by", "over", "on", ...), so a short misspelling there is still found.
+   */
+  private keywordsThatCouldFollow(token: IToken, statementStart: number): Keyword[] {
+    const index = this.tokens.indexOf(token, statementStart);
+    if (index < 0 || this.repairs >= MAX_REPAIRS || token.tokenType !== Identifier) return [];
+    const paths = grammar.computeContentAssist('statement', this.tokens.slice(statementStart, index));
+    return paths.flatMap((path) => keywordsOf(path.nextTokenType));
   }
 
   private expectedKeywords(error: IRecognitionException): Keyword[] {
@@ -303,6 +315,38 @@ class StatementReader {
     const suggestion = token.image.length >= 2 ? nearest(token.image, this.expectedKeywords(error)) : undefined;
     return suggestion ? { hint: `did you mean "${suggestion}"?` } : {};
   }
+}
+
+/**
+ * `every 2 s`: a number, a space and a duration unit on the same line are reported once and read
+ * as the duration `2s`, instead of a cascade of errors about a model named "s".
+ */
+function joinSpacedUnits(text: string, tokens: readonly IToken[], diagnostics: DiagnosticList): IToken[] {
+  const joined: IToken[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const number = tokens[i]!;
+    const unit = tokens[i + 1];
+    const spaced =
+      number.tokenType === NumberLiteral &&
+      unit?.tokenType === Identifier &&
+      Object.hasOwn(durationUnits, unit.image) &&
+      /^[ \t]+$/.test(text.slice(tokenEnd(number), unit.startOffset));
+    if (!spaced) {
+      joined.push(number);
+      continue;
+    }
+    const written = `${number.image}${unit.image}`;
+    diagnostics.add({
+      code: 'OVS0003',
+      severity: 'error',
+      message: `a space between the number and its unit: "${text.slice(number.startOffset, tokenEnd(unit))}"`,
+      range: { start: number.startOffset, end: tokenEnd(unit) },
+      hint: `write the unit right after the number: ${written}`,
+    });
+    joined.push({ ...number, image: written, tokenType: DurationLiteral, tokenTypeIdx: DurationLiteral.tokenTypeIdx! });
+    i++;
+  }
+  return joined;
 }
 
 function garbageDiagnostic(text: string, offset: number, length: number): Diagnostic {
