@@ -24,8 +24,8 @@ export interface ModelEntry {
 
 export type CallOutcome =
   | ({ ok: true; latencyMs: number } & ChatResult)
-  /** `noFrames`: the stream had no frame to show yet (not the model's failure). */
-  | { ok: false; error: unknown; message: string; latencyMs: number; noFrames: boolean };
+  /** `noFrames`: the stream had no frame to show yet (not the model's failure); `cancelled`: the run stopped it. */
+  | { ok: false; error: unknown; message: string; latencyMs: number; noFrames: boolean; cancelled: boolean };
 
 /** Backend codes meaning "nothing to look at yet" (a source still connecting, an empty window). */
 const NO_FRAMES = new Set(['frame_not_yet_produced', 'segment_empty']);
@@ -87,7 +87,7 @@ export class ModelCaller {
         const cancelled = error instanceof BackendError && error.kind === 'aborted';
         const noFrames = error instanceof BackendError && error.code !== undefined && NO_FRAMES.has(error.code);
         if (!cancelled && !noFrames && counter.failed(message)) this.hooks.onFailing(model, message);
-        return { ok: false as const, error, message, latencyMs: this.clock.now() - started, noFrames };
+        return { ok: false as const, error, message, latencyMs: this.clock.now() - started, noFrames, cancelled };
       }
     });
   }

@@ -26,6 +26,8 @@ export interface WatchMetrics {
   failures: number;
   /** Calls answered "no frame yet" (a source still connecting): not counted as failures. */
   noFrames: number;
+  /** Calls cancelled because the run stopped before they finished: not counted as failures. */
+  cancelled: number;
   unreadable: number;
   tokens: number;
   events: number;

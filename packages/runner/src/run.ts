@@ -566,7 +566,9 @@ class Run implements RunHandle {
       const model = byId.get(id);
       if (!model) missing.push(`  model ${node.name} is "${id}", which the backend does not serve; remap it with --model ${node.name}=<id>`);
       else if (model.status && model.status !== 'ready') {
-        this.#status('backend', `model ${node.name} (${id}) is ${model.status} on the backend (still loading?); its calls are retried until it is ready`, { model: node.name, status: model.status });
+        // The embedded server loads its builtin models in the background: that is all "unavailable" means there.
+        const message = this.#server ? `loading model ${node.name} (${id})…` : `model ${node.name} (${id}) is ${model.status} on the backend; its calls are retried until it is ready`;
+        this.#status('backend', message, { model: node.name, status: model.status });
       }
     }
     if (missing.length > 0) {

@@ -94,6 +94,7 @@ export class WatchRunner {
       calls: 0,
       failures: 0,
       noFrames: 0,
+      cancelled: 0,
       unreadable: 0,
       tokens: 0,
       events: 0,
@@ -149,6 +150,7 @@ export class WatchRunner {
       else if (outcome.ok && this.ctx.backendResolves.value === undefined) this.ctx.backendResolves.value = false;
       if (!outcome.ok) {
         if (outcome.noFrames) this.#metrics.noFrames++;
+        else if (outcome.cancelled) this.#metrics.cancelled++;
         else this.#metrics.failures++;
         this.#metrics.lastError = `${model.node.name}: ${outcome.message}`;
         if (report) this.ctx.onAnswer({ ...this.#record(now, model, outcome, live, refs, pinned), error: outcome.message, tokens: 0 });
