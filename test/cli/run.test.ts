@@ -2,7 +2,7 @@
  * `ovs run` end to end: the CLI in-process, the embedded server, real ffmpeg ingest of a clip
  * composed here, the builtin CPU models.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +76,7 @@ describe('ovs run', () => {
   it("runs the user's one-liner with a file binding and remapped models, as JSON lines", async () => {
     const pipeline = path.join(dir, 'oneliner.ovs');
     writeFileSync(pipeline, 'watch stream A every 2s with gemma; on "fall" escalate to qwen over last 30s\n');
-    const { code, stdout, stderr } = await ovs(['run', pipeline, '--stream', `A=file:${clip}`, '--model', 'gemma=builtin/motion', '--model', 'qwen=builtin/detect', '--json']);
+    const { code, stdout, stderr } = await ovs(['run', pipeline, '--stream', `A=file:${clip}`, '--model', 'gemma=builtin/motion', '--model', 'qwen=builtin/detect', '--json', '--events', path.join(dir, 'oneliner.jsonl')]);
     expect(code).toBe(0);
     // The motion model cannot judge "fall": nothing fires, every line on stderr is JSON.
     expect(stdout).toBe('');
@@ -109,7 +109,7 @@ describe('ovs run', () => {
     writeFileSync(pipeline, `model motion = "builtin/motion"\nstream cam = file "${clip}"\nwatch stream cam every 1s with motion\n  on "motion" notify stdout\n`);
     let stop: ((signal: string) => void) | undefined;
     let started = false;
-    const running = ovs(['run', pipeline], (deliver) => (stop = deliver), (text) => (started ||= text.includes('running 1 watch')));
+    const running = ovs(['run', pipeline, '--events', path.join(dir, 'looping.jsonl')], (deliver) => (stop = deliver), (text) => (started ||= text.includes('running 1 watch')));
     await expect.poll(() => started, { timeout: 20_000 }).toBe(true);
     stop!('SIGINT');
     const { code, stderr } = await running;
@@ -117,6 +117,49 @@ describe('ovs run', () => {
     expect(stderr).toContain('SIGINT: stopping');
     expect(stderr).toMatch(/done after .* \((stopped|every source ended)\)/);
   }, 60_000);
+
+  it('a second signal cuts the stop short and exits 130', async () => {
+    const pipeline = path.join(dir, 'looping2.ovs');
+    writeFileSync(pipeline, `model motion = "builtin/motion"\nstream cam = file "${clip}"\nwatch stream cam every 1s with motion\n  on "motion" notify stdout\n`);
+    let stop: ((signal: string) => void) | undefined;
+    let started = false;
+    const running = ovs(['run', pipeline, '--events', path.join(dir, 'looping2.jsonl')], (deliver) => (stop = deliver), (text) => (started ||= text.includes('running 1 watch')));
+    await expect.poll(() => started, { timeout: 20_000 }).toBe(true);
+    stop!('SIGINT');
+    stop!('SIGINT');
+    const { code, stderr } = await running;
+    expect(stderr).toContain('SIGINT again: cancelling what is still in flight');
+    expect(stderr).toMatch(/done after .* \(stopped\)/);
+    expect(code).toBe(130);
+  }, 60_000);
+
+  it('logs events to ovs-events.jsonl in the working directory by default, names it, and reports a source that gives no frame', async () => {
+    const pipeline = path.join(dir, 'notvideo.ovs');
+    writeFileSync(pipeline, 'watch stream A every 2s with gemma; on "fall" escalate to qwen over last 30s\n');
+    const notVideo = path.join(dir, 'notes.mp4');
+    writeFileSync(notVideo, 'not a video\n'.repeat(50));
+    const defaultLog = path.resolve('ovs-events.jsonl');
+    const existed = existsSync(defaultLog);
+    try {
+      const { code, stderr } = await ovs(['run', pipeline, '--stream', `A=file:${notVideo}`, '--model', 'gemma=builtin/motion', '--model', 'qwen=builtin/motion']);
+      expect(code).toBe(0);
+      expect(stderr).toContain(`event log: ${defaultLog}`);
+      expect(stderr).toContain(`problem: stream A: the file source "${notVideo}" produced no frame: ffmpeg exited with code 1`);
+      expect(stderr).toContain('gemma (builtin/motion): 0 calls, 0 failed, 0 tokens');
+      expect(existsSync(defaultLog)).toBe(true);
+    } finally {
+      if (!existed) rmSync(defaultLog, { force: true });
+    }
+  }, 60_000);
+
+  it('rejects a --backend that is not an http(s) URL as a usage error, before anything runs', async () => {
+    for (const url of ['notaurl', 'ftp://127.0.0.1/v1']) {
+      const { code, stderr } = await ovs(['run', 'x.ovs', '--backend', url]);
+      expect(code).toBe(2);
+      expect(stderr).toContain('http://127.0.0.1:8080/v1');
+      expect(stderr).not.toContain('Invalid URL');
+    }
+  });
 
   it('rejects malformed flags as usage errors', async () => {
     expect((await ovs(['run', 'x.ovs', '--for', '10'])).stderr).toContain('expected a duration like 30s');

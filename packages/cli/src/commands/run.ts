@@ -1,5 +1,5 @@
 /** `ovs run FILE`: run a pipeline against a backend (the embedded server by default). */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { PipelineIr } from '@ovs/ir';
 import type { RunHandle, RunMetrics, RunSummary } from '@ovs/runner';
 import type { CommandContext } from '../context.js';
@@ -20,6 +20,26 @@ interface RunFlags {
 /** How often the live status is redrawn on a terminal. */
 const STATUS_EVERY_MS = 500;
 
+/** The event log when --events is not given, in the working directory. */
+export const DEFAULT_EVENTS_FILE = 'ovs-events.jsonl';
+
+/** Exit status after a second stop signal: the conventional 128 + SIGINT. */
+const EXIT_INTERRUPTED = 130;
+
+/** --backend must be an http(s) URL: anything else is a usage error, before anything runs. */
+function parseBackendUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not a URL; expected a base URL like http://127.0.0.1:8080/v1`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError(`expected an http(s) URL like http://127.0.0.1:8080/v1, got ${url.protocol} URL`);
+  return value;
+}
+
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 export function registerRun(program: Command, ctx: CommandContext): void {
   program
     .command('run')
@@ -34,9 +54,9 @@ export function registerRun(program: Command, ctx: CommandContext): void {
       collectStreamBinding,
     )
     .option('--model <name=id>', 'remap a model for this run, e.g. gemma=builtin/motion (repeatable)', collectModelMap)
-    .option('--backend <url>', 'an Overshoot-compatible API base URL, e.g. http://127.0.0.1:8080/v1 (key from OVS_API_KEY)')
+    .option('--backend <url>', 'an Overshoot-compatible API base URL, e.g. http://127.0.0.1:8080/v1 (key from OVS_API_KEY)', parseBackendUrl)
     .option('--for <duration>', 'stop after this long, e.g. 60s or 5m', parseDurationOption)
-    .option('--events <file>', 'append every event record to this JSONL file (written before any sink sees the event)')
+    .option('--events <file>', `append every event record to this JSONL file (written before any sink sees the event; default ${DEFAULT_EVENTS_FILE} in the working directory)`)
     .option('--json', 'events as JSON lines on stdout; status and the summary as JSON lines on stderr')
     .addHelpText(
       'after',
@@ -47,7 +67,8 @@ Examples:
   $ OVS_API_KEY=... ovs run door.ovs --backend https://api.overshoot.ai/v1
 
 Exit status: 0 when the run ends (sources ended, --for elapsed, or stopped by a signal), 1 when the
-file has errors or the run cannot start (the message says what to fix), 2 for a usage error.`,
+file has errors or the run cannot start (the message says what to fix), 2 for a usage error, 130
+when a second signal cut the stop short.`,
     )
     .action(async (path: string, flags: RunFlags) => {
       const loaded = await loadPipeline(path, ctx);
@@ -64,7 +85,7 @@ file has errors or the run cannot start (the message says what to fix), 2 for a 
           modelMap: flags.model ?? {},
           ...(flags.backend === undefined ? {} : { backend: { url: flags.backend } }),
           ...(flags.for === undefined ? {} : { duration: flags.for }),
-          ...(flags.events === undefined ? {} : { eventsFile: flags.events }),
+          eventsFile: flags.events ?? DEFAULT_EVENTS_FILE,
           stdout: { write: (line: string) => (board ? board.print(ctx.io.stdout, line) : ctx.io.stdout.write(line)) },
           stdoutFormat: flags.json ? 'json' : 'text',
           env: ctx.io.env,
@@ -83,6 +104,7 @@ file has errors or the run cannot start (the message says what to fix), 2 for a 
           void handle.stop().catch(() => {});
         } else {
           stopListening();
+          log('status', `${signal} again: cancelling what is still in flight`);
           void handle.stop({ graceMs: 0 }).catch(() => {});
         }
       });
@@ -93,6 +115,7 @@ file has errors or the run cannot start (the message says what to fix), 2 for a 
         board?.clear();
         if (flags.json) log('summary', `run ${summary.reason}`, { summary });
         else ctx.io.stderr.write(summaryText(summary));
+        if (signals > 1) ctx.exitCode = EXIT_INTERRUPTED;
       } catch (error) {
         board?.clear();
         cannotRun(error, runner.RunError, ctx, log);
@@ -140,14 +163,25 @@ export function summaryText(summary: RunSummary): string {
   const reason = { stopped: 'stopped', duration: 'ran for the time asked', ended: 'every source ended', aborted: 'aborted' }[summary.reason];
   const e = summary.events;
   const models = Object.values(summary.metrics.models)
-    .map((m) => `  ${m.name} (${m.model}): ${m.calls} calls, ${m.failures} failed, ${m.tokens} tokens, p50 ${Math.round(m.latencyMs.p50)} ms`)
+    .map((m) => `  ${m.name} (${m.model}): ${count(m.calls, 'call')}, ${m.failures} failed, ${count(m.tokens, 'token')}, p50 ${Math.round(m.latencyMs.p50)} ms`)
     .join('\n');
+  // What a watch did not do, when it matters: one short line per watch.
+  const watches = Object.values(summary.metrics.watches).flatMap((w) => {
+    const parts = [
+      w.skipped ? `${count(w.skipped, 'tick')} skipped (the previous one still in flight)` : '',
+      w.noFrames ? `${count(w.noFrames, 'call')} with no frame yet` : '',
+      w.cancelled ? `${count(w.cancelled, 'call')} cancelled at stop` : '',
+      w.outside ? `${count(w.outside, 'tick')} outside its between span` : '',
+    ].filter(Boolean);
+    return parts.length > 0 ? [`  ${w.id}: ${parts.join(', ')}`] : [];
+  });
   const lines = [
     `ovs run: done after ${(summary.durationMs / 1000).toFixed(1)} s (${reason}): ${e.fired} fired, ${e.confirmed} confirmed, ${e.rejected} rejected, ${e.failed} failed`,
     ...(models ? [models] : []),
+    ...watches,
     ...(summary.eventsFile ? [`  event log: ${summary.eventsFile}`] : []),
-    ...(summary.deadLettered > 0 ? [`  ${summary.deadLettered} deliveries dead-lettered to ${summary.deadLetterFile}`] : []),
-    ...(summary.undelivered > 0 ? [`  ${summary.undelivered} deliveries could not be made nor dead-lettered`] : []),
+    ...(summary.deadLettered > 0 ? [`  ${count(summary.deadLettered, 'delivery', 'deliveries')} dead-lettered to ${summary.deadLetterFile}`] : []),
+    ...(summary.undelivered > 0 ? [`  ${count(summary.undelivered, 'delivery', 'deliveries')} could not be made nor dead-lettered`] : []),
     ...summary.problems.map((p) => `  problem: ${p}`),
   ];
   return `${lines.join('\n')}\n`;
