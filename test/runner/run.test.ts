@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Aedes } from 'aedes';
@@ -52,6 +53,42 @@ describe('before anything starts', () => {
     expect(() => run(compileOvs(ONE_LINER), { ...quiet, bindings: { A: 's1' }, modelMap: { gema: 'builtin/motion' } })).toThrow(/--model gema: the pipeline uses no model of that name \(its models: gemma, qwen\)/);
     expect(() => run(compileOvs(ONE_LINER), { ...quiet, bindings: { A: 's1', B: 's2' } })).toThrow(/--stream B: the pipeline has no stream of that name/);
     expect(() => run(compileOvs(ONE_LINER), { ...quiet, bindings: { A: 'https://example.com/video' } })).toThrow(/cannot tell what/);
+  });
+});
+
+describe('a backend that cannot be used', () => {
+  it('says so plainly before any stream is created: not a URL, nothing listening, a refused key, a URL without /v1', async () => {
+    const ir = compileOvs(ONE_LINER);
+    const bindings = { A: fake.addStream() };
+    expect(() => run(ir, { ...quiet, backend: { url: 'notaurl' }, bindings })).toThrow(expect.objectContaining({ code: 'invalid_options', message: expect.stringContaining('"notaurl" is not an http(s) URL') }));
+
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    await expect(run(ir, { ...quiet, backend: { url: `http://127.0.0.1:${port}/v1` }, bindings }).done).rejects.toMatchObject({
+      code: 'backend_unavailable',
+      message: `cannot reach the backend at http://127.0.0.1:${port}/v1 (connection refused): is it running?`,
+    });
+
+    const refusing = http.createServer((_req, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"detail":"missing or invalid API key"}'));
+    await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}/v1`;
+      await expect(run(ir, { ...quiet, backend: { url }, bindings }).done).rejects.toMatchObject({
+        code: 'backend_unavailable',
+        message: expect.stringContaining('the backend refused the request (401): set OVS_API_KEY'),
+      });
+    } finally {
+      await new Promise<void>((r) => refusing.close(() => r()));
+    }
+
+    const withoutV1 = fake.url.replace(/\/v1$/, '');
+    await expect(run(ir, { ...quiet, backend: { url: withoutV1 }, bindings }).done).rejects.toMatchObject({
+      code: 'backend_unavailable',
+      message: expect.stringContaining(`did you mean ${withoutV1}/v1?`),
+    });
+    expect(fake.streamRequests).toEqual([]);
   });
 });
 

@@ -14,6 +14,7 @@ import { ChatClient } from './backend/chat.js';
 import { chooseBackend, type BackendChoice } from './backend/choose.js';
 import { startEmbeddedServer, type EmbeddedServer } from './backend/embedded.js';
 import type { HttpOptions } from './backend/http.js';
+import { backendProblem } from './backend/http-error.js';
 import { listModels } from './backend/models-api.js';
 import { StreamsApi } from './backend/streams-api.js';
 import { HttpTransport } from './backend/transport.js';
@@ -199,6 +200,14 @@ function remapModels(graph: GraphIndex, modelMap: Record<string, string>): Map<s
   return new Map(graph.models.map((m) => [m.id, modelMap[m.name] ?? m.model]));
 }
 
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
 function deadLetterPath(options: RunOptions, cwd: string): string {
   if (options.deadLetterFile) return path.resolve(cwd, options.deadLetterFile);
   if (options.eventsFile) return path.resolve(cwd, options.eventsFile).replace(/(\.jsonl)?$/, '.deadletter.jsonl');
@@ -278,6 +287,9 @@ class Run implements RunHandle {
     checkGraph(this.#graph);
     this.#modelIds = remapModels(this.#graph, options.modelMap ?? {});
     this.#backend = chooseBackend(options.backend, options.env ?? process.env);
+    if (this.#backend.url !== undefined && !isHttpUrl(this.#backend.url)) {
+      throw new RunError('invalid_options', `the backend "${redactUrl(this.#backend.url)}" is not an http(s) URL; give a base URL like http://127.0.0.1:8080/v1`);
+    }
     const sourceFile = pipeline.source?.file;
     this.#plans = planStreams(this.#graph, {
       bindings: options.bindings ?? {},
@@ -448,7 +460,12 @@ class Run implements RunHandle {
       onIssue: (s, message) => this.#issue({ scope: 'stream', stream: s.name, message: `stream ${s.name}: ${message}` }),
     });
     this.#streams = streams;
-    await streams.open(this.#plans);
+    try {
+      await streams.open(this.#plans);
+    } catch (error) {
+      const problem = error instanceof RunError ? backendProblem(error.cause, redactUrl(url!)) : undefined;
+      throw problem ? new RunError('backend_unavailable', problem) : error;
+    }
     for (const s of streams.all()) {
       this.#status(s.created ? 'stream_created' : 'stream_verified', `stream ${s.name}: ${s.created ? `created ${s.id} from ${s.source?.type} ${redactUrl(s.source?.url ?? '')}` : `using ${s.id}`}`, { stream: s.name, id: s.id });
     }
@@ -556,6 +573,9 @@ class Run implements RunHandle {
   async #checkModels(http: HttpOptions): Promise<void> {
     const served = await listModels(http);
     if ('unknown' in served) {
+      // The first request to the backend: an unusable one is said plainly before any stream is created.
+      const problem = backendProblem(served.error, redactUrl(http.baseUrl));
+      if (problem) throw new RunError('backend_unavailable', problem);
       this.#logger.info(`not checking model ids: the backend's model list is unavailable (${served.unknown})`);
       return;
     }

@@ -125,7 +125,7 @@ export class StreamManager {
         if (error instanceof BackendError && error.status === 404) {
           throw new RunError('stream_not_found', `stream ${name}: the backend has no stream "${plan.streamId}" (it may have expired or been deleted); check the id, or bind ${name} to another stream or source`);
         }
-        throw new RunError('stream_setup_failed', `stream ${name}: cannot check stream "${plan.streamId}": ${describeError(error)}`);
+        throw new RunError('stream_setup_failed', `stream ${name}: cannot check stream "${plan.streamId}": ${describeError(error)}`, { cause: error });
       }
       if (status.state === 'ended') {
         throw new RunError('stream_not_found', `stream ${name}: stream "${plan.streamId}" has ended; bind ${name} to a live stream or a source`);
@@ -139,7 +139,7 @@ export class StreamManager {
     try {
       created = await api.create(plan.source);
     } catch (error) {
-      throw new RunError('stream_setup_failed', `stream ${name}: the backend could not open the ${plan.source.type} source "${redactUrl(plan.source.url)}": ${describeError(error)}`);
+      throw new RunError('stream_setup_failed', `stream ${name}: the backend could not open the ${plan.source.type} source "${redactUrl(plan.source.url)}": ${describeError(error)}`, { cause: error });
     }
     const stream: BoundStream = { name, id: created.id, created: true, source: plan.source, state: 'active' };
     this.#byNode.set(plan.node.id, stream);

@@ -33,6 +33,32 @@ export function classifyBackendError(error: unknown): RetryVerdict {
   }
 }
 
+/** Network failures worth naming plainly, by their system error code. */
+const NETWORK_REASONS: Array<[RegExp, string]> = [
+  [/ECONNREFUSED/, 'connection refused'],
+  [/ENOTFOUND|EAI_AGAIN/, 'host not found'],
+  [/ECONNRESET|socket hang up/, 'connection reset'],
+  [/EHOSTUNREACH|ENETUNREACH/, 'host unreachable'],
+  [/ETIMEDOUT/, 'connection timed out'],
+];
+
+/**
+ * When `error` means the backend itself is unusable — it cannot be reached, it refuses the key,
+ * or nothing at `baseUrl` is an API (a 404 on a URL without /v1) — says so with how to fix it;
+ * undefined for any other failure.
+ */
+export function backendProblem(error: unknown, baseUrl: string): string | undefined {
+  if (!(error instanceof BackendError)) return undefined;
+  if (error.kind === 'network' || error.kind === 'timeout') {
+    const reason = error.kind === 'timeout' ? 'no answer' : (NETWORK_REASONS.find(([pattern]) => pattern.test(error.message))?.[1] ?? error.message);
+    return `cannot reach the backend at ${baseUrl} (${reason}): is it running?`;
+  }
+  if (error.kind !== 'http') return undefined;
+  if (error.status === 401 || error.status === 403) return `the backend refused the request (${error.status}): set OVS_API_KEY to a key the backend at ${baseUrl} accepts`;
+  if (error.status === 404 && !/\/v1(beta)?$/.test(baseUrl)) return `the backend at ${baseUrl} answered 404 (${error.message}): did you mean ${baseUrl}/v1?`;
+  return undefined;
+}
+
 /** The message and code inside any of the hosted service's error bodies. */
 export function readErrorBody(body: unknown): { message?: string; code?: string } {
   if (typeof body !== 'object' || body === null) return typeof body === 'string' && body ? { message: body.slice(0, 300) } : {};

@@ -15,11 +15,11 @@ export interface ServedModel {
   status?: string;
 }
 
-export async function listModels(options: HttpOptions): Promise<{ models: ServedModel[] } | { unknown: string }> {
+export async function listModels(options: HttpOptions): Promise<{ models: ServedModel[] } | { unknown: string; error: unknown }> {
   try {
     const list = await requestJson(options, 'GET', '/models', ModelList);
     return { models: list.data.map((m) => ({ id: m.id, ...(m.status ? { status: m.status } : {}) })) };
   } catch (error) {
-    return { unknown: describeError(error) };
+    return { unknown: describeError(error), error };
   }
 }
