@@ -7,6 +7,7 @@ import type { ChatErrorCode, UpstreamError } from '@ovs/protocol';
 import type { Logger } from 'pino';
 import sharp from 'sharp';
 import type { Model, ModelContentPart, ModelMessage, ModelRequest, ModelResponse, ResolvedFrame } from './model.js';
+import { UpstreamHttp, UpstreamTransportError, type UpstreamHttpAnswer } from './upstream-http.js';
 
 export interface UpstreamModelOptions {
   /** Our id, what clients send as `model`. */
@@ -54,13 +55,13 @@ const ERROR_BODY_CHARS = 2048;
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 export function createUpstreamModel(options: UpstreamModelOptions): Model {
-  const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+  const http = new UpstreamHttp(`${options.baseUrl.replace(/\/+$/, '')}/chat/completions`);
   return {
     id: options.id,
     ownedBy: options.ownedBy,
     // Whether an upstream answers is only known by calling it; a failed call says why.
     status: () => 'ready',
-    close: async () => {},
+    close: async () => http.close(),
     async complete(request: ModelRequest): Promise<ModelResponse> {
       const body = {
         ...forwarded(request.extra),
@@ -72,31 +73,33 @@ export function createUpstreamModel(options: UpstreamModelOptions): Model {
         ...(request.maxTokens !== undefined ? { [options.maxTokensField]: request.maxTokens } : {}),
         ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       };
-      const timeout = AbortSignal.timeout(options.timeoutMs);
-      const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
       const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
       if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
 
-      let response: Response;
-      let text: string;
+      let response: UpstreamHttpAnswer;
       try {
-        response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal });
-        text = await readBounded(response, response.ok ? MAX_ANSWER_BYTES : ERROR_BODY_CHARS * 4);
+        response = await http.post({
+          body: JSON.stringify(body),
+          headers,
+          timeoutMs: options.timeoutMs,
+          ...(request.signal ? { signal: request.signal } : {}),
+          maxBytes: (status) => (isOk(status) ? MAX_ANSWER_BYTES : ERROR_BODY_CHARS * 4),
+        });
       } catch (error) {
-        if (request.signal?.aborted) throw error; // the client went away; nobody to answer
-        if (timeout.aborted) {
+        if (!(error instanceof UpstreamTransportError)) throw error; // the client went away; nobody to answer
+        if (error.kind === 'timeout') {
           options.logger.warn({ timeoutMs: options.timeoutMs }, 'upstream timed out');
           throw new UpstreamCallError(504, 'upstream_timeout', `${options.id}: the upstream did not answer within ${options.timeoutMs} ms`, { provider: options.id });
         }
-        const reason = describeNetworkError(error);
-        options.logger.warn({ reason }, 'upstream unreachable');
-        throw new UpstreamCallError(502, 'upstream_request_failed', `${options.id}: cannot reach the upstream at ${options.baseUrl}: ${reason}`, { provider: options.id });
+        options.logger.warn({ reason: error.reason }, 'upstream unreachable');
+        throw new UpstreamCallError(502, 'upstream_request_failed', `${options.id}: cannot reach the upstream at ${options.baseUrl}: ${error.reason}`, { provider: options.id });
       }
+      const text = response.text;
 
-      if (!response.ok) {
+      if (!isOk(response.status)) {
         const upstream: UpstreamError = { provider: options.id, status: response.status, body: parseOrText(text.slice(0, ERROR_BODY_CHARS)) };
         options.logger.warn({ status: response.status }, 'upstream answered an error');
-        const retryAfter = response.headers.get('retry-after');
+        const retryAfter = response.headers['retry-after'];
         // A provider's rate limit is the client's to respect; everything else is a bad gateway.
         const status = response.status === 429 ? 429 : 502;
         throw new UpstreamCallError(status, `upstream_http_${response.status}`, `${options.id}: the upstream answered HTTP ${response.status}`, upstream, retryAfter ? { 'retry-after': retryAfter } : {});
@@ -186,26 +189,6 @@ function parseOrText(text: string): unknown {
   }
 }
 
-/** Reads at most `limit` bytes of a body as text; a longer body is cut there (and the rest discarded). */
-async function readBounded(response: Response, limit: number): Promise<string> {
-  if (!response.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-    if (size >= limit) {
-      await reader.cancel();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message ?? 'unknown error';
+function isOk(status: number): boolean {
+  return status >= 200 && status < 300;
 }
