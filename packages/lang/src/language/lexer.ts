@@ -134,9 +134,10 @@ export const DurationLiteral = createToken({
   label: 'a duration like "2s"',
   categories: [DurationLike],
 });
+/** Also `.5`, as people write it (the value is the same as 0.5). */
 export const NumberLiteral = createToken({
   name: 'NumberLiteral',
-  pattern: /-?\d+(?:\.\d+)?/,
+  pattern: /-?(?:\d+(?:\.\d+)?|\.\d+)/,
   label: 'a number',
   categories: [DurationLike],
 });

@@ -374,6 +374,7 @@ describe('parse: errors', () => {
     const text = 'stream = = ,\n'.repeat(500) + 'watch';
     const { diagnostics } = parse(text);
     expect(diagnostics.length).toBe(MAX_SYNTAX_ERRORS);
+    expect(diagnostics[MAX_SYNTAX_ERRORS - 1]?.message).toMatch(/^\d+ more syntax errors not shown$/);
     expect(rangesOutside(diagnostics, text.length)).toEqual([]);
   });
 
@@ -419,5 +420,30 @@ describe('parse: targeted repairs', () => {
     const watch = parse('watch stream A every 2 s with gemma\n  on "x" notify stdout').document.statements[0] as WatchNode;
     expect(watch.every.ms).toBe(2000);
     expect(watch.rules).toHaveLength(1);
+  });
+});
+
+describe('parse: hints for look-alike characters and reserved words', () => {
+  it('names invisible characters by code point', () => {
+    expect(problems('watch stream A every 2s with gemma\u00a0on "x" notify stdout')).toEqual([
+      '1:35-1:36 OVS0001 unexpected character U+00A0 (no-break space) | replace it with a plain space',
+    ]);
+    expect(problems('watch stream A every 2s with gemma\u2028on "x" notify stdout')).toEqual([
+      '1:35-1:36 OVS0001 unexpected character U+2028 (line separator) | replace it with a line break',
+    ]);
+  });
+
+  it('points curly quotes to straight ones', () => {
+    expect(problems('watch stream A every 2s with gemma on \u201cfall\u201d notify stdout')[0]).toBe(
+      '1:39-1:40 OVS0001 unexpected character "\u201c" | use straight quotes "..." (an editor may have curled them)',
+    );
+  });
+
+  it('says a keyword used as a name is reserved, without a second error for the statement it seemed to start', () => {
+    expect(problems('stream watch = "x"')).toEqual(['1:8-1:13 OVS0003 expected a name after "stream", found "watch" | "watch" is a reserved word: pick another name']);
+  });
+
+  it('reads ".5" as a number', () => {
+    expect(problems('watch stream A every 2s with gemma on "x" above .5 notify stdout')).toEqual([]);
   });
 });

@@ -42,7 +42,7 @@ export interface ParseResult {
   readonly source: Source;
 }
 
-/** Beyond this many syntax errors the rest are not reported: garbage input stays readable. */
+/** At most this many syntax diagnostics, the last saying how many more there were: garbage input stays readable. */
 export const MAX_SYNTAX_ERRORS = 100;
 
 /** How many times one statement is re-read after reading a misspelled word as a keyword. */
@@ -55,6 +55,7 @@ const MAX_REPAIR_ROUNDS = 4;
 const MAX_REPAIRS = 50;
 
 const statementKeywords: readonly Keyword[] = ['stream', 'model', 'sink', 'limit', 'watch'];
+const declarationKeywords = new Set<TokenType>([Kw.stream, Kw.model, Kw.sink]);
 const watchClauseKeywords: readonly Keyword[] = ['over', 'ask', 'system', 'between'];
 
 const messages = new SyntaxMessages();
@@ -108,13 +109,26 @@ function withoutStackTraces<T>(f: () => T): T {
 
 class DiagnosticList {
   private readonly items: Diagnostic[] = [];
+  private left = 0;
 
   add(diagnostic: Diagnostic): void {
-    if (this.items.length < MAX_SYNTAX_ERRORS) this.items.push(diagnostic);
+    if (this.items.length < MAX_SYNTAX_ERRORS - 1) this.items.push(diagnostic);
+    else this.left++;
   }
 
+  /** In reading order; past the cap, the last one says how many more were not shown. */
   sorted(): Diagnostic[] {
-    return this.items.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+    const sorted = this.items.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+    const last = sorted[sorted.length - 1];
+    if (this.left === 0 || !last) return sorted;
+    const note: Diagnostic = {
+      code: 'OVS0003',
+      severity: 'error',
+      message: `${this.left} more syntax error${this.left === 1 ? '' : 's'} not shown`,
+      range: { start: last.range.end, end: last.range.end },
+      hint: 'fix the errors above first',
+    };
+    return [...sorted, note];
   }
 }
 
@@ -149,7 +163,10 @@ class StatementReader {
 
   private startsStatement(i: number): boolean {
     const type = this.tokens[i]!.tokenType;
-    if (type === Kw.stream) return i === 0 || this.tokens[i - 1]!.tokenType !== Kw.watch;
+    const previous = this.tokens[i - 1]?.tokenType;
+    // `stream watch = ...`: a reserved word where a declaration wants its name is that name, wrongly.
+    if (previous !== undefined && declarationKeywords.has(previous) && this.startsStatement(i - 1)) return false;
+    if (type === Kw.stream) return previous !== Kw.watch;
     return type === Kw.model || type === Kw.sink || type === Kw.limit || type === Kw.watch;
   }
 
@@ -310,6 +327,8 @@ class StatementReader {
 
   private syntaxHint(error: IRecognitionException): { hint?: string } {
     const token = error.token;
+    const reserved = keywordsOf(token.tokenType)[0];
+    if (reserved && messages.expectedAt.get(token)?.includes(Identifier)) return { hint: `"${reserved}" is a reserved word: pick another name` };
     if (token.tokenType !== Identifier) return {};
     if (messages.expectedAt.get(token)?.includes(StringLiteral)) return { hint: `strings go in double quotes: "${token.image}"` };
     const suggestion = token.image.length >= 2 ? nearest(token.image, this.expectedKeywords(error)) : undefined;
@@ -349,17 +368,38 @@ function joinSpacedUnits(text: string, tokens: readonly IToken[], diagnostics: D
   return joined;
 }
 
+/** Characters that look like a space (or nothing) in an editor, named so the message can be read. */
+const invisibleCharacters: Readonly<Record<string, string>> = {
+  '\u00a0': 'no-break space',
+  '\u2007': 'figure space',
+  '\u202f': 'narrow no-break space',
+  '\u200b': 'zero-width space',
+  '\u200c': 'zero-width non-joiner',
+  '\u200d': 'zero-width joiner',
+  '\u2028': 'line separator',
+  '\u2029': 'paragraph separator',
+  '\u3000': 'ideographic space',
+};
+
 function garbageDiagnostic(text: string, offset: number, length: number): Diagnostic {
   const chars = text.slice(offset, offset + length);
   const shown = JSON.stringify(chars.length > 20 ? `${chars.slice(0, 20)}...` : chars);
+  const first = chars[0] ?? '';
+  const invisible = invisibleCharacters[first];
+  let what = `${length > 1 ? 's' : ''} ${shown}`;
   let hint = 'remove it';
-  if (chars.startsWith("'")) hint = 'strings use double quotes: "..."';
+  if (invisible) {
+    what = ` U+${first.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} (${invisible})${length > 1 ? ` in ${shown}` : ''}`;
+    hint = /[\u2028\u2029]/.test(first) ? 'replace it with a line break' : 'replace it with a plain space';
+  } else if (chars.startsWith("'")) hint = 'strings use double quotes: "..."';
+  else if (/^[\u2018\u2019\u201c\u201d\u00ab\u00bb\u201e]/.test(chars)) hint = 'use straight quotes "..." (an editor may have curled them)';
   else if (chars.startsWith('//')) hint = 'comments start with "#"';
+  else if (chars.startsWith('.') && /\d/.test(text[offset + length] ?? '')) hint = 'write a leading zero: 0.5, not .5';
   else if (/^[^\x20-\x7e\s]/.test(chars)) hint = 'is this a text file? .ovs files are plain text';
   return {
     code: 'OVS0001',
     severity: 'error',
-    message: `unexpected character${length > 1 ? 's' : ''} ${shown}`,
+    message: `unexpected character${what}`,
     range: { start: offset, end: offset + length },
     hint,
   };

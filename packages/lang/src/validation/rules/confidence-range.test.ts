@@ -15,6 +15,16 @@ describe('OVS1009 confidence-range', () => {
   });
 
   it('rejects negative thresholds', () => {
-    expect(diagnose(rule('-0.5'), 'OVS1009')[0]?.hint).toBe('e.g. "above 0.8"');
+    expect(diagnose(rule('-0.5'), 'OVS1009')[0]?.hint).toBe('confidence is between 0 and 1, e.g. "above 0.8"');
+  });
+
+  it('does not guess a percentage for a value just above 1', () => {
+    expect(diagnose(rule('1.5'), 'OVS1009')[0]?.hint).toBe('confidence is between 0 and 1, e.g. "above 0.8"');
+    expect(diagnose(rule('2'), 'OVS1009')[0]?.hint).toBe('for 2%, write "above 0.02"');
+    expect(diagnose(rule('150'), 'OVS1009')[0]?.hint).toBe('confidence is between 0 and 1, e.g. "above 0.8"');
+  });
+
+  it('reads ".5" as 0.5', () => {
+    expect(diagnose(rule('.5'), 'OVS1009')).toEqual([]);
   });
 });
