@@ -164,6 +164,12 @@ describe('the clock hook', () => {
       expect(status).toMatchObject({ first_frame_at_ms: 1_800_000_000_000, last_frame_at_ms: 1_800_000_000_500, stream_time_ms: 750 });
       const back = await clocked.call('POST', '/v1/resolve', { json: { url: `ovs://streams/${created.id}?offset_ms=-500` } });
       expect(back.body.frames[0].index).toBe(1);
+      // tolerance_ms and direction are ignored with frame_index, even when malformed (the seeds).
+      for (const extra of ['tolerance_ms=0', 'direction=sideways']) {
+        const byIndex = await clocked.call('POST', '/v1/resolve', { json: { url: `ovs://streams/${created.id}?frame_index=2&${extra}` } });
+        expect(byIndex.status, extra).toBe(200);
+        expect(byIndex.body.frames.map((f: { index: number }) => f.index)).toEqual([2]);
+      }
     } finally {
       await clocked.server.close();
     }
