@@ -1,6 +1,6 @@
 /** The built `ovs` executable, spawned as people run it: exit codes and output on real pipes. */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { STACK_LINE } from './cli.test-harness.js';
@@ -50,5 +50,18 @@ describe('the ovs executable', () => {
     const result = spawnSync(process.execPath, [bin, 'fmt', '-'], { cwd: root, encoding: 'utf8', input: 'watch stream A every 2s with gemma; on "x" notify stdout', timeout: 20_000 });
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('watch stream A every 2s with gemma\n  on "x" notify stdout\n');
+  });
+
+  it('stops reading an endless standard input at the size limit and reports OVS9003', () => {
+    const zero = openSync('/dev/zero', 'r');
+    try {
+      for (const command of ['check', 'fmt']) {
+        const result = spawnSync(process.execPath, [bin, command, '-'], { cwd: root, encoding: 'utf8', stdio: [zero, 'pipe', 'pipe'], timeout: 20_000 });
+        expect(result.status).toBe(1);
+        expect(`${result.stdout}${result.stderr}`).toContain('<stdin>: error OVS9003: input is too large for a .ovs file (more than 16.0 MiB)');
+      }
+    } finally {
+      closeSync(zero);
+    }
   });
 });

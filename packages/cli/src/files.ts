@@ -3,7 +3,7 @@
  * not read, a binary or a huge file each become one clear problem, never an exception.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { CliIo } from './io.js';
 
@@ -41,7 +41,11 @@ export interface Input {
 
 /** Reads a file, or standard input for `-`. */
 export async function readInput(path: string, io: CliIo): Promise<Input> {
-  if (path === '-') return decode(STDIN_NAME, await io.readStdin());
+  if (path === '-') {
+    const bytes = await io.readStdin(MAX_SOURCE_BYTES);
+    // Reading stopped past the limit: the real size is unknown.
+    return bytes.length > MAX_SOURCE_BYTES ? tooLarge(STDIN_NAME, undefined) : decode(STDIN_NAME, bytes);
+  }
   let size: number;
   try {
     const info = await stat(path);
@@ -79,12 +83,14 @@ function unreadable(name: string, message: string, hint?: string): Input {
   return { name, text: '', problem: { code: InputCode.unreadable, message: `cannot read ${quote(name)}: ${message}`, hint, offset: 0 } };
 }
 
-function tooLarge(name: string, bytes: number): Input {
+/** `bytes` is undefined when reading stopped at the limit. */
+function tooLarge(name: string, bytes: number | undefined): Input {
   const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  const size = bytes === undefined ? `more than ${mib(MAX_SOURCE_BYTES)}` : `${mib(bytes)}; the limit is ${mib(MAX_SOURCE_BYTES)}`;
   return {
     name,
     text: '',
-    problem: { code: InputCode.tooLarge, message: `file is too large for a .ovs file (${mib(bytes)}; the limit is ${mib(MAX_SOURCE_BYTES)})`, hint: 'is this the right file?', offset: 0 },
+    problem: { code: InputCode.tooLarge, message: `${bytes === undefined ? 'input' : 'file'} is too large for a .ovs file (${size})`, hint: 'is this the right file?', offset: 0 },
   };
 }
 
@@ -114,9 +120,11 @@ export function describeFsError(error: unknown): [string, string | undefined] {
 
 /**
  * Replaces a file's content all at once: writes a temporary file beside it (same mode), then
- * renames it over the original, so a crash never leaves a half-written file.
+ * renames it over the original, so a crash never leaves a half-written file. A symbolic link is
+ * followed: its target is rewritten and the link stays a link.
  */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(linkOrPath: string, text: string): Promise<void> {
+  const path = await realpath(linkOrPath);
   const { mode } = await stat(path);
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {

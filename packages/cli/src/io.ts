@@ -12,8 +12,12 @@ export interface OutputStream {
 export interface CliIo {
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
-  /** All of standard input, for `ovs fmt -`. */
-  readStdin(): Promise<Buffer>;
+  /**
+   * Standard input, for `ovs fmt -` and `ovs check -`: all of it, or, when it is longer than
+   * `maxBytes`, the first `maxBytes + 1` bytes (reading stops there, so an endless input such as
+   * /dev/zero is refused at once instead of filling memory).
+   */
+  readStdin(maxBytes: number): Promise<Buffer>;
   readonly env: Readonly<Record<string, string | undefined>>;
   /**
    * Calls `handler` on SIGINT or SIGTERM, for long-running commands (`run`, `serve`); returns
@@ -31,10 +35,15 @@ export function processIo(): CliIo {
   return {
     stdout: { write: (text) => void process.stdout.write(text), isTTY: process.stdout.isTTY },
     stderr: { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY },
-    async readStdin() {
+    async readStdin(maxBytes) {
       const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
+      let length = 0;
+      for await (const chunk of process.stdin) {
+        chunks.push(chunk as Buffer);
+        length += (chunk as Buffer).length;
+        if (length > maxBytes) break; // leaving the loop destroys the stream: nothing more is read
+      }
+      return Buffer.concat(chunks).subarray(0, maxBytes + 1);
     },
     env: process.env,
     onStopSignal(handler) {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ovs, tempDir } from '../cli.test-harness.js';
@@ -63,5 +63,14 @@ describe('ovs fmt', () => {
     const { code, stderr } = await ovs(['fmt', join(dir, 'missing.ovs')]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/missing\.ovs: error OVS9001: cannot read .*: no such file/);
+  });
+
+  it('--write through a symbolic link rewrites its target and keeps the link', async () => {
+    const target = write('target.ovs', MESSY);
+    const link = join(dir, 'link.ovs');
+    symlinkSync(target, link);
+    expect(await ovs(['fmt', '--write', link])).toEqual({ code: 0, stdout: `formatted ${link}\n`, stderr: '' });
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(read(target)).toBe(TIDY);
   });
 });
