@@ -3,3 +3,4 @@ export * from './ovs-url.js';
 export * from './chat.js';
 export * from './models.js';
 export * from './streams.js';
+export * from './bindings.js';

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { GraphIndex, StreamNode } from '@ovs/ir';
-import { streamIdFromRef, type StreamSource } from '@ovs/protocol';
+import { BINDING_FORMS, parseStreamBinding, type StreamBinding, type StreamSource } from '@ovs/protocol';
 import { RunError } from './errors.js';
 
 /** How to obtain one stream: use an existing id, or have the backend pull a source. */
@@ -13,40 +13,13 @@ export type StreamPlan =
   | { readonly node: StreamNode; readonly kind: 'id'; readonly streamId: string }
   | { readonly node: StreamNode; readonly kind: 'source'; readonly source: StreamSource };
 
-export const BINDING_FORMS = '<stream id | ovs://streams/<id> | file:PATH | rtsp://... | https://...m3u8 | http(s)://...mjpeg>';
+export { BINDING_FORMS };
 
-type Binding = { kind: 'id'; streamId: string } | { kind: 'source'; source: StreamSource };
-
-/** Reads one `--stream NAME=VALUE` value. */
-export function parseBinding(name: string, value: string): Binding {
-  const text = value.trim();
-  const fail = (why: string) =>
-    new RunError('invalid_binding', `stream ${name}: ${why}; bind it with --stream ${name}=${BINDING_FORMS}`);
-  if (text === '') throw fail('the binding is empty');
-  if (/^file:/i.test(text)) {
-    const file = text.replace(/^file:(\/\/)?/i, '');
-    if (file === '') throw fail('"file:" needs a path');
-    return { kind: 'source', source: { type: 'file', url: file } };
-  }
-  if (/^rtsps?:\/\//i.test(text)) return { kind: 'source', source: { type: 'rtsp', url: text } };
-  if (/^https?:\/\//i.test(text)) {
-    const pathname = safePathname(text);
-    if (pathname === undefined) throw fail(`"${text}" is not a valid URL`);
-    if (/\.m3u8$/i.test(pathname)) return { kind: 'source', source: { type: 'hls', url: text } };
-    if (/\.mjpe?g$|mjpeg|\.cgi$/i.test(pathname)) return { kind: 'source', source: { type: 'mjpeg', url: text } };
-    throw fail(`cannot tell what "${text}" serves: an HLS playlist ends in .m3u8, an MJPEG stream in .mjpeg`);
-  }
-  const id = streamIdFromRef(text);
-  if (!id.ok) throw fail(id.error.message);
-  return { kind: 'id', streamId: id.value };
-}
-
-function safePathname(url: string): string | undefined {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return undefined;
-  }
+/** Reads one `--stream NAME=VALUE` value (the forms are @ovs/protocol's, shared with `ovs plan`). */
+export function parseBinding(name: string, value: string): StreamBinding {
+  const binding = parseStreamBinding(value);
+  if (!binding.ok) throw new RunError('invalid_binding', `stream ${name}: ${binding.error}; bind it with --stream ${name}=${BINDING_FORMS}`);
+  return binding.value;
 }
 
 export interface PlanOptions {
@@ -82,7 +55,7 @@ export function planStreams(graph: GraphIndex, options: PlanOptions): StreamPlan
   }
   return graph.streams.map((node) => {
     const value = options.bindings[node.name];
-    let binding: Binding;
+    let binding: StreamBinding;
     let base: string;
     if (value !== undefined) {
       binding = parseBinding(node.name, value);

@@ -62,4 +62,13 @@ describe('ovs plan', () => {
     expect(plan.worst.total.perHour).toEqual({ calls: 3600, frames: 57_600, tokens: 25_570_800 });
     expect(plan.idle.models[0]).toMatchObject({ model: 'gemma', perHour: { calls: 1800, frames: 1800, tokens: 460_800 } });
   });
+
+  it('refuses a --stream value no run would accept, as a usage error', async () => {
+    const { code, stdout, stderr } = await ovs(['plan', oneliner, '--stream', 'A=ftp://x']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('--stream A: ');
+    expect(stderr).toContain('bind it with --stream A=<stream id | ovs://streams/<id> | file:PATH');
+    expect((await ovs(['plan', oneliner, '--stream', 'A=rtsp://127.0.0.1:8554/cam'])).code).toBe(0);
+  });
 });

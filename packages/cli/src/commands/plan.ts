@@ -1,7 +1,9 @@
 /** `ovs plan FILE`: what a pipeline will cost per hour, before it runs. */
 import type { Command } from 'commander';
 import type { Resolution } from '@ovs/ir';
+import { BINDING_FORMS, parseStreamBinding } from '@ovs/protocol';
 import type { CommandContext } from '../context.js';
+import { ExitCode } from '../context.js';
 import { loadPipeline } from '../load.js';
 import { collectStreamBinding, parseResolution } from '../options.js';
 
@@ -32,7 +34,12 @@ Examples:
 
 Exit status: 0 on success, 1 when the file has errors (printed on stderr), 2 for a usage error.`,
     )
-    .action(async (path: string, options: PlanOptions) => {
+    .action(async (path: string, options: PlanOptions, command: Command) => {
+      // Checked as a run would, so a binding that plans fine also runs.
+      for (const [name, value] of Object.entries(options.stream ?? {})) {
+        const binding = parseStreamBinding(value);
+        if (!binding.ok) command.error(`error: --stream ${name}: ${binding.error}; bind it with --stream ${name}=${BINDING_FORMS}`, { exitCode: ExitCode.usage });
+      }
       const loaded = await loadPipeline(path, ctx);
       if (!loaded) return;
       const { planCost, renderPlanTable } = await import('../ir-analyses.js');
