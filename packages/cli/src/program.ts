@@ -31,7 +31,9 @@ const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> =
 
 export function createProgram(ctx: CommandContext): Command {
   const program = new Command('ovs')
-    .description('Watch live video with vision-language models: check, format, compile, draw and price .ovs pipelines.')
+    .description(
+      'Watch live video with vision-language models: check, format, compile, draw and price .ovs pipelines, run them on live streams, backtest them on recorded clips, and serve an Overshoot-compatible backend.',
+    )
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command')
@@ -54,6 +56,9 @@ Examples:
   $ ovs fmt --write pipeline.ovs
   $ ovs plan examples/oneliner.ovs
   $ ovs graph --format dot examples/fall-detection.ovs | dot -Tsvg > fall.svg
+  $ ovs run examples/oneliner.ovs --stream A=file:clip.mp4
+  $ ovs test examples/motion-detect.ovs --clip cam=door.mp4 --labels cam=door.labels
+  $ ovs serve --port 8080
 
 Exit status: 0 success, 1 problems in the input (errors, unreadable or unformatted files),
 2 usage error, 70 internal error (set OVS_DEBUG=1 for its stack trace).
