@@ -259,6 +259,42 @@ describe('several streams and several models', () => {
   });
 });
 
+describe('one failing model among several voting', () => {
+  it('does not hold the watch back: retries that would land after the next tick are not made, and the failing models are reported', async () => {
+    const clock = new VirtualClock();
+    const streamId = fake.addStream(10);
+    fake.script = (req) => {
+      if (req.model === 'test/broken') return { status: 500, body: { detail: 'upstream exploded' } };
+      if (req.model === 'test/busy') return { status: 429, body: { detail: 'slow down' }, headers: { 'retry-after': '7' } };
+      if (req.model === 'test/garbled') return { garbage: true };
+      return absentAnswer(req);
+    };
+    const models = ['good', 'broken', 'busy', 'garbled'].map((m) => `model ${m} = "test/${m}"`).join('\n');
+    const ir = compileOvs(`${models}\nwatch stream A every 2s with good, broken, busy, garbled by any ask "Smoke?" on "smoke" notify stdout`);
+    const handle = run(ir, { ...quiet, clock, backend: { url: fake.url }, bindings: { A: streamId } });
+    const seen = record(handle);
+    await handle.ready;
+    // 12 s of schedule, letting every request finish between steps.
+    for (let i = 0; i < 120; i++) {
+      await clock.advance(100);
+      await handle.idle();
+    }
+    const metrics = handle.metrics();
+    // A retry of the 500 may be waiting on the (virtual) clock: cancel it rather than wait for grace.
+    await handle.stop({ graceMs: 0 });
+    const goodCalls = fake.chats.filter((c) => c.model === 'test/good').length;
+    expect(goodCalls).toBe(metrics.watches['watch:1']!.ticks);
+    expect(goodCalls).toBeGreaterThanOrEqual(5);
+    expect(metrics.watches['watch:1']!.skipped).toBe(0);
+    // The 429 asked for 7 s: longer than the period, so it was never retried within a tick.
+    expect(metrics.models.busy!.retries).toBe(0);
+    expect(metrics.models.busy!.failures).toBe(goodCalls);
+    const failing = seen.status.filter((s) => s.kind === 'model_failing').map((s) => s.data.model).sort();
+    expect(failing).toEqual(['broken', 'busy', 'garbled']);
+    expect(metrics.models.good!.failing).toBe(false);
+  });
+});
+
 describe('sinks from the pipeline', () => {
   it('publishes notified events to MQTT (aedes broker) and appends them to a file sink', async () => {
     const broker = await Aedes.createBroker();
@@ -303,14 +339,15 @@ describe('file sinks and the event log are opened before anything starts', () =>
     expect(fake.chats).toEqual([]);
   });
 
-  it('removes the dead-letter file it opened to check when nothing was dead-lettered', async () => {
+  it('removes the file sink and dead-letter files it opened to check when nothing was written to them', async () => {
     const file = path.join(dir, 'out.jsonl');
     const deadLetterFile = path.join(dir, 'dead.jsonl');
     const handle = run(compileOvs(`sink out = file "${file}"\nwatch stream A every 2s with gemma on "fall" notify out`), { ...quiet, backend: { url: fake.url }, bindings: { A: fake.addStream() }, deadLetterFile });
     await handle.ready;
+    expect(existsSync(file)).toBe(true);
     expect(existsSync(deadLetterFile)).toBe(true);
     await handle.stop();
-    expect(existsSync(file)).toBe(true);
+    expect(existsSync(file)).toBe(false);
     expect(existsSync(deadLetterFile)).toBe(false);
   });
 });

@@ -67,7 +67,8 @@ export class ModelCaller {
     private readonly hooks: CallerHooks,
   ) {}
 
-  async call(model: ModelEntry, priority: Priority, request: ChatRequest): Promise<CallOutcome> {
+  /** `deadline` (clock time): no retry starts after it — a routine watch call's retries must not outlive its tick. */
+  async call(model: ModelEntry, priority: Priority, request: ChatRequest, deadline?: number): Promise<CallOutcome> {
     const counter = model.counter;
     if (priority === Priority.Escalation) {
       const spent = this.budgets.exhausted(model.node.id);
@@ -77,7 +78,7 @@ export class ModelCaller {
       const started = this.clock.now();
       this.budgets.recordCall(model.node.id);
       try {
-        const result = await this.chat.complete(request, { onRetry: () => void counter.metrics.retries++ });
+        const result = await this.chat.complete(request, { onRetry: () => void counter.metrics.retries++, ...(deadline !== undefined ? { deadline } : {}) });
         const latencyMs = this.clock.now() - started;
         this.budgets.recordTokens(model.node.id, result.tokens);
         if (counter.succeeded(latencyMs, result.tokens)) this.hooks.onRecovered(model);

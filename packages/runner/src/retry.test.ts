@@ -48,6 +48,22 @@ describe('retry', () => {
     expect(fatal).toBe(1);
   });
 
+  it('makes no retry that would land after the deadline: the last failure stands', async () => {
+    const clock = new VirtualClock();
+    let attempts = 0;
+    const result = withRetry(
+      async () => {
+        attempts++;
+        throw Object.assign(new Error('busy'), { retryAfterMs: attempts === 1 ? 500 : 7000 });
+      },
+      { policy, clock, deadline: clock.now() + 2000, classify: (e) => ({ retry: true, retryAfterMs: (e as { retryAfterMs?: number }).retryAfterMs }) },
+    );
+    result.catch(() => {});
+    await clock.advance(600);
+    await expect(result).rejects.toThrow('busy');
+    expect(attempts).toBe(2);
+  });
+
   it('gives up after the configured retries', async () => {
     const clock = new VirtualClock();
     let attempts = 0;

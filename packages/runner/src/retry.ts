@@ -57,6 +57,8 @@ export interface RetryOptions {
   clock: Clock;
   classify(error: unknown): RetryVerdict;
   signal?: AbortSignal;
+  /** Clock time after which no retry starts: a retry that would land later is not made and the last failure stands. */
+  deadline?: number;
   /** Called before each wait, e.g. to count and log retries. */
   onRetry?(error: unknown, attempt: number, delayMs: number): void;
   random?: () => number;
@@ -75,6 +77,7 @@ export async function withRetry<T>(attempt: (n: number) => Promise<T>, options: 
         verdict.retryAfterMs !== undefined
           ? Math.min(verdict.retryAfterMs, policy.maxRetryAfterMs)
           : backoffDelay(policy, n, options.random);
+      if (options.deadline !== undefined && clock.now() + delay > options.deadline) throw error;
       options.onRetry?.(error, n + 1, delay);
       await clock.sleep(delay, signal);
     }

@@ -136,7 +136,9 @@ export class WatchRunner {
     const pinned = this.ctx.backendResolves.value === false ? await this.#statuses(live) : undefined;
     const asking = pinned ? this.#ask(live, pinned) : this.#askAtLiveEdge(live);
     const refs = asking.refs;
-    const outcomes = await Promise.all(models.map((m) => this.ctx.caller.call(m, Priority.Routine, asking.request(m))));
+    // Retries that would land after the next tick are not made: one failing model must not hold the watch back.
+    const deadline = tickAt + this.watch.periodMs;
+    const outcomes = await Promise.all(models.map((m) => this.ctx.caller.call(m, Priority.Routine, asking.request(m), deadline)));
 
     const answers: ModelVerdicts[] = [];
     let tokens = 0;

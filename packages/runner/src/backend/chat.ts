@@ -116,7 +116,7 @@ export class ChatClient {
 
   async complete(
     request: ChatRequest,
-    opts: { onRetry?: (error: unknown, attempt: number, delayMs: number) => void } = {},
+    opts: { onRetry?: (error: unknown, attempt: number, delayMs: number) => void; deadline?: number } = {},
   ): Promise<ChatResult> {
     const { clock, retry, signal } = this.options;
     let attempts = 0;
@@ -133,6 +133,7 @@ export class ChatClient {
         classify: classifyBackendError,
         ...(signal ? { signal } : {}),
         ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
+        ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
       },
     );
   }
