@@ -98,7 +98,7 @@ export class JsonlAppender {
   #created = false;
   #appended = false;
 
-  /** `removeIfUnused`: a file this appender created and never wrote to is deleted on close (the dead-letter file is opened early only to check its path). */
+  /** `removeIfUnused`: a file this appender created and never wrote to is deleted on close (file sinks and the dead-letter file are opened early only to check their paths). */
   constructor(
     readonly file: string,
     private readonly removeIfUnused = false,

@@ -11,7 +11,8 @@ export class FileSink implements Sink {
     readonly name: string,
     readonly target: string,
   ) {
-    this.#file = new JsonlAppender(target);
+    // Opened before the run to check the path; a file it created and never wrote to is removed.
+    this.#file = new JsonlAppender(target, true);
   }
 
   open(): Promise<void> {
