@@ -8,7 +8,8 @@ export const WELL_KNOWN_MODELS: Readonly<Record<string, string>> = Object.freeze
 export const HOSTED_RETENTION_MS = 600_000;
 
 /**
- * The server's limit on the frames one `ovs://` video reference may yield (one request may
- * carry at most twice that); a window that needs more fails every call.
+ * The server's limit on the frames one `ovs://` video reference (and one request) may yield; a
+ * window that needs more fails every call. Kept equal to the server's own constant
+ * (packages/server/src/chat/references.ts; test/limits.test.ts checks).
  */
-export const MAX_FRAMES_PER_REFERENCE = 600;
+export const MAX_FRAMES_PER_REFERENCE = 1200;

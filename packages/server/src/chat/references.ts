@@ -4,8 +4,12 @@ import { resolveImage, resolveVideo, type Frame } from '../frames/index.js';
 import { chatError, type HttpError } from '../http/errors.js';
 import type { StreamManager } from '../streams/manager.js';
 
-/** A window yielding more frames than this is refused (`segment_invalid`): lower max_fps or shorten it. */
-export const MAX_FRAMES_PER_REFERENCE = 600;
+/**
+ * A window yielding more frames than this is refused (`segment_invalid`): lower max_fps or shorten it.
+ * Enough for the longest window the retention allows (600 s) at 2 fps; `MAX_FRAMES_PER_REFERENCE` in
+ * @ovs/ir holds the same number so that `ovs check` refuses what would fail here.
+ */
+export const MAX_FRAMES_PER_REFERENCE = 1200;
 
 export type RefResolution = { readonly ok: true; readonly frames: Frame[] } | { readonly ok: false; readonly error: HttpError };
 
