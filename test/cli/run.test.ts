@@ -3,6 +3,7 @@
  * composed here, the builtin CPU models.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -159,6 +160,19 @@ describe('ovs run', () => {
       expect(stderr).toContain('http://127.0.0.1:8080/v1');
       expect(stderr).not.toContain('Invalid URL');
     }
+  });
+
+  it('says plainly when the backend cannot be reached, before creating any stream', async () => {
+    const pipeline = path.join(dir, 'unreachable.ovs');
+    writeFileSync(pipeline, 'watch stream A every 2s with gemma; on "fall" notify stdout\n');
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const { code, stderr } = await ovs(['run', pipeline, '--stream', `A=file:${clip}`, '--backend', `http://127.0.0.1:${port}/v1`, '--events', path.join(dir, 'unreachable.jsonl')]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`cannot reach the backend at http://127.0.0.1:${port}/v1 (connection refused): is it running?`);
+    expect(stderr).not.toContain('could not open the file source');
   });
 
   it('rejects malformed flags as usage errors', async () => {
