@@ -223,8 +223,9 @@ export class StreamManager {
         return;
       }
     }
-    // A pushed stream may pause at its pusher's will; a pulled source (ingest telemetry) should not.
-    if (index !== null && !ingest) return;
+    // A stream that ended is not silent, it is over. A pushed stream may pause at its pusher's
+    // will; a pulled source (ingest telemetry) should not.
+    if (status.state === 'ended' || (index !== null && !ingest)) return;
     const quietMs = now - progress.sinceMs;
     if (quietMs < progress.reportAfterMs) return;
     progress.reportAfterMs = Math.min(quietMs * 2, quietMs + NO_FRAME_REPORT_MAX_MS);
