@@ -95,3 +95,27 @@ describe('StreamManager opening', () => {
     expect(seen.asked).toBeLessThan(200);
   });
 });
+
+describe('StreamManager frame progress', () => {
+  it('reports a pulled source that stops giving new frames with its ingest reason, and is quiet while frames come', async () => {
+    const clock = new VirtualClock();
+    let index = 0;
+    let ingest: LenientStatus['ingest'] = { state: 'streaming', attempts: 1, last_error: null };
+    const api = {
+      get: async (id: string): Promise<LenientStatus> => ({ id, state: 'active', last_frame_index: index, ingest }),
+    } as unknown as StreamsApi;
+    const issues: string[] = [];
+    const manager = new StreamManager({ api, closeApi: api, clock, pollMs: 1000, onEnded: () => {}, onIssue: (s, message) => issues.push(`${s.name}: ${message}`) });
+    await manager.open(idPlans(1));
+    manager.startPolling();
+    for (let i = 0; i < 15; i++) {
+      index++;
+      await clock.advance(1000);
+    }
+    expect(issues).toEqual([]);
+    ingest = { state: 'retrying', attempts: 2, last_error: 'ffmpeg exited with code 1: Connection reset by peer' };
+    await clock.advance(12_000);
+    expect(issues).toEqual(['s0: no new frame for 10 s: ffmpeg exited with code 1: Connection reset by peer (retrying, attempt 2)']);
+    await manager.close();
+  });
+});
