@@ -71,11 +71,21 @@ describe('a backend that cannot be used', () => {
       message: `cannot reach the backend at http://127.0.0.1:${port}/v1 (connection refused): is it running?`,
     });
 
-    const refusing = http.createServer((_req, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"detail":"missing or invalid API key"}'));
+    // Like our server: GET /models needs no key, everything else does.
+    const refusing = http.createServer((req, res) => {
+      if (req.url === '/v1/models' && listsModels) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ id: 'google/gemma-4-E4B-it' }, { id: 'Qwen/Qwen3.5-9B' }] }));
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"detail":"missing or invalid API key"}');
+    });
+    let listsModels = false;
     await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r));
     try {
       const url = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}/v1`;
       await expect(run(ir, { ...quiet, backend: { url }, bindings }).done).rejects.toMatchObject({
+        code: 'backend_unavailable',
+        message: expect.stringContaining('the backend refused the request (401): set OVS_API_KEY'),
+      });
+      listsModels = true;
+      await expect(run(ir, { ...quiet, backend: { url }, bindings: { A: 'rtsp://127.0.0.1:8554/cam' } }).done).rejects.toMatchObject({
         code: 'backend_unavailable',
         message: expect.stringContaining('the backend refused the request (401): set OVS_API_KEY'),
       });
