@@ -1,6 +1,6 @@
 /** Parsers for option values, shared by the commands that take them; a bad value is a usage error. */
 import { InvalidArgumentError } from 'commander';
-import type { Resolution } from '@ovs/ir';
+import { DURATION_UNITS, type Resolution } from '@ovs/ir';
 
 /** A name as the language spells it (streams, models). */
 const STREAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -33,12 +33,10 @@ export function parsePort(value: string): number {
   return port;
 }
 
-const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /** `--for 60s`: a positive whole number with a unit ms, s, m or h, as in the language. */
 export function parseDurationOption(value: string): number {
   const match = /^(\d+)(ms|s|m|h)$/.exec(value.trim());
-  const ms = match ? Number(match[1]) * DURATION_UNITS_MS[match[2]!]! : 0;
+  const ms = match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : 0;
   if (!match || ms <= 0) throw new InvalidArgumentError('expected a duration like 30s, 1500ms, 5m or 2h');
   return ms;
 }

@@ -5,3 +5,4 @@ export * from './models.js';
 export * from './json-schema.js';
 export * from './plan.js';
 export * from './render-graph.js';
+export * from './durations.js';

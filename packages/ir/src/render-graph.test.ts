@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeView, formatDuration, renderDot, renderGraph, renderMermaid } from './render-graph.js';
+import { formatDuration } from './durations.js';
+import { describeView, renderDot, renderGraph, renderMermaid } from './render-graph.js';
 import { PipelineIr } from './schema.js';
 import type { Edge } from './schema.js';
 

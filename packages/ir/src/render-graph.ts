@@ -3,19 +3,11 @@
  * or Graphviz dot. Every IR node becomes one graph node labelled with what it means in .ovs
  * terms, every IR edge one labelled arrow. Pure functions over the IR.
  */
+import { formatDuration } from './durations.js';
 import type { Edge, EdgeKind, IrNode, PipelineIr, View } from './schema.js';
 
 export type GraphFormat = 'mermaid' | 'dot';
 export const GRAPH_FORMATS: readonly GraphFormat[] = Object.freeze(['mermaid', 'dot']);
-
-/** `2s`, `1500ms`, `5m`, `1h`: the largest unit that divides the value exactly, as .ovs writes it. */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}
 
 /** What a call sees, in .ovs words: `frame`, `over last 30s at 2 fps`, `over 10s before and 5s after at 1 fps`. */
 export function describeView(view: View): string {

@@ -25,7 +25,7 @@ import type {
   WindowNode,
 } from './ast.js';
 import { format } from './format.js';
-import { durationUnits } from './grammar.js';
+import { DURATION_UNITS } from '@ovs/ir';
 import { keywordNames, lex } from './lexer.js';
 import { parse } from './parser.js';
 import { print } from './printer.js';
@@ -56,7 +56,7 @@ const numberNode = numberRaw.map((raw): NumberNode => ({ kind: 'Number', range: 
 function durationNode(raw: string): DurationNode {
   const amount = /^-?\d+(?:\.\d+)?/.exec(raw)![0];
   const unit = raw.slice(amount.length) || null;
-  const perUnit = unit === null ? undefined : durationUnits[unit];
+  const perUnit = unit === null ? undefined : DURATION_UNITS[unit];
   return { kind: 'Duration', range: at, raw, amount: Number(amount), unit, ms: perUnit === undefined ? null : Number(amount) * perUnit };
 }
 const unit = fc.oneof(fc.constantFrom('ms', 's', 'm', 'h'), fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,3}$/));

@@ -4,6 +4,7 @@
  * invented to recover (`isInsertedInRecovery`) is never put into the tree, so the tree has no
  * holes. The rules read one statement; `parse` drives them statement by statement.
  */
+import { DURATION_UNITS } from '@ovs/ir';
 import { EmbeddedActionsParser, tokenMatcher } from 'chevrotain';
 import type { IParserConfig, IToken } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -57,9 +58,6 @@ import {
 } from './lexer.js';
 import { decodeString } from './strings.js';
 import type { SyntaxMessages } from './syntax-messages.js';
-
-/** Milliseconds per duration unit. */
-export const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** A clause of a watch, an `on` rule or an escalation, before it is put in its slot. */
 type Clause =
@@ -576,7 +574,7 @@ export class OvsParser extends EmbeddedActionsParser {
     const match = /^(-?\d+(?:\.\d+)?)(.*)$/.exec(raw);
     const amount = Number(match?.[1] ?? raw);
     const unit = match?.[2] ? match[2] : null;
-    const perUnit = unit === null ? undefined : durationUnits[unit];
+    const perUnit = unit === null ? undefined : DURATION_UNITS[unit];
     return { kind: 'Duration', range: range(token, token), raw, amount, unit, ms: perUnit === undefined ? null : amount * perUnit };
   }
 

@@ -14,7 +14,8 @@ import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
 import type { CommentNode, DocumentNode, Range, StatementNode } from './ast.js';
-import { durationUnits, OvsParser } from './grammar.js';
+import { DURATION_UNITS } from '@ovs/ir';
+import { OvsParser } from './grammar.js';
 import {
   DurationLiteral,
   Identifier,
@@ -348,7 +349,7 @@ function joinSpacedUnits(text: string, tokens: readonly IToken[], diagnostics: D
     const spaced =
       number.tokenType === NumberLiteral &&
       unit?.tokenType === Identifier &&
-      Object.hasOwn(durationUnits, unit.image) &&
+      Object.hasOwn(DURATION_UNITS, unit.image) &&
       /^[ \t]+$/.test(text.slice(tokenEnd(number), unit.startOffset));
     if (!spaced) {
       joined.push(number);

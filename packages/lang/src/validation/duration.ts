@@ -1,12 +1,7 @@
-/** Duration units of the language and how to write a duration back for messages and hints. */
+/** How to write back what someone most likely meant by a malformed duration, for hints. */
+import { DURATION_UNITS, formatDuration } from '@ovs/ir';
 
-/** Milliseconds per unit, largest first. */
-export const DURATION_UNITS: Readonly<Record<string, number>> = Object.freeze({
-  h: 3_600_000,
-  m: 60_000,
-  s: 1000,
-  ms: 1,
-});
+export { DURATION_UNITS, formatDuration };
 
 /** Spellings people reach for, mapped to the unit the language uses. */
 const UNIT_ALIASES: Readonly<Record<string, string>> = Object.freeze({
@@ -30,12 +25,4 @@ export function correctedDuration(amount: number, unit: string | null): string |
   if (size === undefined) return undefined;
   const ms = Math.round(amount * size * 1e6) / 1e6;
   return Number.isInteger(ms) && ms > 0 ? formatDuration(ms) : undefined;
-}
-
-/** The shortest exact way to write a whole number of milliseconds: 30000 -> `30s`, 1500 -> `1500ms`. */
-export function formatDuration(ms: number): string {
-  for (const [unit, size] of Object.entries(DURATION_UNITS)) {
-    if (ms !== 0 && ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
 }
