@@ -81,6 +81,8 @@ export class UpstreamHttp {
       const onAbort = () => settle(signal!.reason);
       const timer = setTimeout(() => settle(new UpstreamTransportError('timeout', `no answer within ${post.timeoutMs} ms`)), post.timeoutMs);
       const url = this.#url;
+      // One buffer written once: a large string body would be encoded again on its way out.
+      const payload = Buffer.from(post.body, 'utf8');
       const request = this.#request({
         agent: this.#agent,
         hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
@@ -88,7 +90,7 @@ export class UpstreamHttp {
         path: url.pathname + url.search,
         method: 'POST',
         // identity: the answer is read as it comes, with no content coding to undo.
-        headers: { ...post.headers, 'accept-encoding': 'identity', 'content-length': String(Buffer.byteLength(post.body)) },
+        headers: { ...post.headers, 'accept-encoding': 'identity', 'content-length': String(payload.length) },
       });
       request.on('error', (error: NodeJS.ErrnoException) => settle(new UpstreamTransportError('connection', error.code ?? error.message)));
       request.on('response', (res) => {
@@ -114,7 +116,7 @@ export class UpstreamHttp {
         });
       });
       signal?.addEventListener('abort', onAbort, { once: true });
-      request.end(post.body);
+      request.end(payload);
     });
   }
 }
