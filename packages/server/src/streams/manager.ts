@@ -7,9 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { CreateStreamRequest, StreamSource } from '@ovs/protocol';
 import type { Logger } from 'pino';
 import { FrameBudget, FrameRing, type FrameInput } from '../frames/index.js';
-import type { IngestOutput } from '../ingest/ffmpeg-args.js';
 import { MediaPathError, resolveMediaPath } from '../ingest/media-root.js';
-import { PulledSource } from '../ingest/pulled-source.js';
+import { PulledSource, type PulledSourceOptions } from '../ingest/pulled-source.js';
 import { NETWORK_SCHEMES, redactUrl, type IngestSource } from '../ingest/source-spec.js';
 import type { Metrics } from '../metrics.js';
 import { ClockGate } from './clock-gate.js';
@@ -21,13 +20,8 @@ export interface StreamManagerOptions {
   readonly totalBytes: number;
   readonly leaseMs: number;
   readonly mediaRoot: string | undefined;
-  readonly ingest: {
-    readonly output: IngestOutput;
-    readonly ffmpegPath: string;
-    readonly backoff: { readonly minMs: number; readonly maxMs: number };
-    readonly stallTimeoutMs: number;
-    readonly stopGraceMs: number;
-  };
+  /** How every pulled source runs ffmpeg (see PulledSourceOptions). */
+  readonly ingest: Pick<PulledSourceOptions, 'output' | 'ffmpegPath' | 'backoff' | 'stallTimeoutMs' | 'stopGraceMs'>;
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics: Metrics;
