@@ -133,7 +133,7 @@ export async function replay(ir: PipelineIr, options: ReplayOptions): Promise<Re
     if (live) await modelsReady(server, usedModelIds(ir, options.modelMap ?? {}), options.modelReadyTimeoutMs ?? 120_000, say);
 
     const handle = run(ir, {
-      backend: { url: `${server.url}/v1` },
+      backend: { url: `${server.url}/v1`, fetch: server.fetch },
       bindings: streamIds,
       modelMap: { ...options.modelMap },
       clock,

@@ -429,11 +429,13 @@ class Run implements RunHandle {
     }
 
     let url = this.#backend.url;
+    let givenFetch = this.#backend.fetch;
     if (this.#backend.kind === 'embedded') {
       const files = this.#plans.flatMap((p) => (p.kind === 'source' && p.source.type === 'file' ? [p.source.url] : []));
       const mediaRoot = options.mediaRoot ? path.resolve(this.#cwd, options.mediaRoot) : commonDirectory(files, this.#cwd);
       this.#server = await startEmbeddedServer(mediaRoot);
       url = this.#server.url;
+      givenFetch = this.#server.fetch;
     }
     this.#backendUrl = url!;
     this.#status('backend', `backend: ${this.#backend.kind} at ${url}`, { kind: this.#backend.kind, url });
@@ -443,8 +445,7 @@ class Run implements RunHandle {
     const { ir } = this.#graph;
     const pipelineConcurrency = ir.limits.concurrency ?? options.concurrency?.pipeline ?? DEFAULTS.pipelineConcurrency;
     // A connection per call in flight, plus room for stream requests (status polls, keepalives).
-    this.#transport = new HttpTransport({ maxSockets: pipelineConcurrency + STREAM_REQUEST_SOCKETS });
-    const { fetch } = this.#transport;
+    const fetch = givenFetch ?? (this.#transport = new HttpTransport({ maxSockets: pipelineConcurrency + STREAM_REQUEST_SOCKETS })).fetch;
     const streamsApi = new StreamsApi({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry, timeoutMs: DEFAULTS.streamRequestTimeoutMs, fetch, signal: this.#abort.signal, inFlight });
     const chat = new ChatClient({ baseUrl: url!, ...(apiKey ? { apiKey } : {}), clock, retry, timeoutMs: options.callTimeoutMs ?? DEFAULTS.callTimeoutMs, fetch, signal: this.#abort.signal, inFlight });
 

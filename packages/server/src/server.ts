@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { checkMediaRoot, ConfigError, DEFAULTS, isLoopbackHost, parseServerConfig, upstreamApiKey, type ServerOptions } from './config.js';
 import { buildApp } from './http/app.js';
+import { inProcessFetch, type InProcessFetch } from './http/in-process-fetch.js';
 import { serverLogger } from './logger.js';
 import type { AppContext } from './http/context.js';
 import { Metrics } from './metrics.js';
@@ -21,6 +22,11 @@ export interface OvsServer {
   readonly port: number;
   /** Ids of the models served (GET /v1/models lists them with their status). */
   readonly models: readonly string[];
+  /**
+   * The API in-process, with the global fetch's shape (`fetch(\`${url}/v1/models\`)`): the same
+   * routes and answers as over HTTP, without sockets. What an embedding runner talks through.
+   */
+  readonly fetch: InProcessFetch;
   /** Present when created with `replay: true`. */
   readonly replay?: ReplayControl;
   /** Stops listening, ends every stream (every ffmpeg child exits) and releases the models. */
@@ -151,6 +157,7 @@ export async function createServer(options: ServerOptions = {}): Promise<OvsServ
     host,
     port: address.port,
     models: registry.ids(),
+    fetch: inProcessFetch(app),
     ...(replay
       ? {
           replay: {

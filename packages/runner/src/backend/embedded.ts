@@ -4,15 +4,24 @@
  * it (and this package builds without it).
  */
 import { RunError, describeError } from '../errors.js';
+import type { Fetch } from './transport.js';
 
 export interface EmbeddedServer {
   /** Base URL ending in /v1. */
   url: string;
+  /** Requests to it in-process (no sockets). */
+  fetch: Fetch;
+  close(): Promise<void>;
+}
+
+interface StartedServer {
+  url: string;
+  fetch: Fetch;
   close(): Promise<void>;
 }
 
 interface ServerModule {
-  createServer(options: { host: string; port: number; mediaRoot?: string }): Promise<{ url: string; close(): Promise<void> }>;
+  createServer(options: { host: string; port: number; mediaRoot?: string }): Promise<StartedServer>;
 }
 
 export async function startEmbeddedServer(mediaRoot: string): Promise<EmbeddedServer> {
@@ -24,12 +33,12 @@ export async function startEmbeddedServer(mediaRoot: string): Promise<EmbeddedSe
   } catch (error) {
     throw new RunError('backend_unavailable', `the embedded server (@ovs/server) cannot be loaded (${describeError(error)}); give a backend with --backend URL`);
   }
-  let server: { url: string; close(): Promise<void> };
+  let server: StartedServer;
   try {
     server = await mod.createServer({ host: '127.0.0.1', port: 0, mediaRoot });
   } catch (error) {
     throw new RunError('backend_unavailable', `the embedded server could not start: ${describeError(error)}`);
   }
   const base = server.url.replace(/\/+$/, '');
-  return { url: /\/v1(beta)?$/.test(base) ? base : `${base}/v1`, close: () => server.close() };
+  return { url: /\/v1(beta)?$/.test(base) ? base : `${base}/v1`, fetch: server.fetch, close: () => server.close() };
 }

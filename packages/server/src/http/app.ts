@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { createAuthenticator } from './auth.js';
 import type { AppContext } from './context.js';
 import { httpErrorFor, notFound, sendHttpError } from './errors.js';
+import { handleInProcessAborts } from './in-process-fetch.js';
 import { chatRoutes } from './routes/chat.js';
 import { publicRoutes } from './routes/public.js';
 import { streamRoutes } from './routes/streams.js';
@@ -33,6 +34,7 @@ export function buildApp(ctx: AppContext): FastifyInstance {
   });
   app.addContentTypeParser('image/jpeg', { parseAs: 'buffer', bodyLimit: ctx.limits.frame }, (_request, body, done) => done(null, body));
 
+  handleInProcessAborts(app);
   const authenticate = createAuthenticator(ctx.apiKeys);
   app.addHook('onRequest', async (request, reply) => {
     const denied = authenticate(request);
