@@ -14,18 +14,22 @@ export interface ClipOptions {
   readonly height?: number;
   /** File name inside `dir`; the extension picks the container (default `clip.mp4`). */
   readonly name?: string;
+  /** Seconds between keyframes (default 1). */
+  readonly keyframeSeconds?: number;
+  /** B-frames between references (default none), as most cameras and encoders make them. */
+  readonly bFrames?: number;
 }
 
 /** Writes an H.264 test-pattern clip (default 2 s, 10 fps, 320x240) into `dir` and returns its path. */
 export function makeTestClip(dir: string, options: ClipOptions = {}): string {
-  const { seconds = 2, fps = 10, width = 320, height = 240, name = 'clip.mp4' } = options;
+  const { seconds = 2, fps = 10, width = 320, height = 240, name = 'clip.mp4', keyframeSeconds = 1, bFrames = 0 } = options;
   const out = path.join(dir, name);
   const result = spawnSync(
     'ffmpeg',
     [
       '-hide_banner', '-loglevel', 'error', '-y',
       '-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=${fps}:duration=${seconds}`,
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(fps), out,
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-bf', String(bFrames), '-pix_fmt', 'yuv420p', '-g', String(Math.round(fps * keyframeSeconds)), out,
     ],
     { encoding: 'utf8' },
   );

@@ -3,6 +3,7 @@
  * embeds it in-process; `ovs serve` runs it from the command line.
  */
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { checkMediaRoot, ConfigError, DEFAULTS, isLoopbackHost, parseServerConfig, upstreamApiKey, type ServerOptions } from './config.js';
 import { buildApp } from './http/app.js';
 import { inProcessFetch, type InProcessFetch } from './http/in-process-fetch.js';
@@ -118,7 +119,7 @@ export async function createServer(options: ServerOptions = {}): Promise<OvsServ
     now,
     logger,
     metrics,
-    ...(replay ? { replayBufferBytes: REPLAY_BUFFER_BYTES } : {}),
+    ...(replay ? { replay: { bufferBytes: REPLAY_BUFFER_BYTES, parallelism: availableParallelism() } } : {}),
   });
   registerGauges(metrics, streams, registry);
 

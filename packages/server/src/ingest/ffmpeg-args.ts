@@ -23,18 +23,30 @@ const PROTOCOLS: Readonly<Record<IngestSource['type'], string>> = {
   file: 'file,crypto',
 };
 
+/** A part of a file decoded on its own (see segments.ts): from `startS` for `durationS` (to the end without). */
+export interface FileSegment {
+  /** Seconds from the start of the file. */
+  readonly startS: number;
+  readonly durationS?: number;
+}
+
 /**
  * The ffmpeg command line for one pulled source: decode video only, optionally cap the frame
  * rate and downscale, and write MJPEG frames back to back on stdout. With `asap` pacing a
- * `showinfo` filter prints each frame's media time on stderr (see `ffmpeg-process.ts`).
+ * `showinfo` filter prints each frame's media time on stderr (see `ffmpeg-process.ts`), on the
+ * file's own timeline (`-copyts`), so that a segment of a file keeps exactly the frames, at the
+ * same times, that decoding the whole file keeps.
  */
-export function ffmpegArgs(source: IngestSource, output: IngestOutput): string[] {
+export function ffmpegArgs(source: IngestSource, output: IngestOutput, segment?: FileSegment): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', source.pace === 'asap' ? 'level+info' : 'level+warning'];
   args.push('-protocol_whitelist', PROTOCOLS[source.type]);
   switch (source.type) {
     case 'file':
       if (source.pace === 'realtime') args.push('-re');
+      if (source.pace === 'asap') args.push('-copyts');
       if (source.loop) args.push('-stream_loop', '-1');
+      if (segment && segment.startS > 0) args.push('-ss', seconds(segment.startS));
+      if (segment?.durationS !== undefined) args.push('-t', seconds(segment.durationS));
       break;
     case 'rtsp':
       args.push(...LIVE_PROBE, '-rtsp_transport', 'tcp', '-timeout', NETWORK_TIMEOUT_US);
@@ -58,4 +70,9 @@ export function ffmpegArgs(source: IngestSource, output: IngestOutput): string[]
   if (filters.length > 0) args.push('-vf', filters.join(','));
   args.push('-c:v', 'mjpeg', '-q:v', String(output.jpegQuality), '-f', 'image2pipe', 'pipe:1');
   return args;
+}
+
+/** Seconds as ffmpeg reads them, to the microsecond (its time base). */
+function seconds(value: number): string {
+  return (Math.round(value * 1e6) / 1e6).toFixed(6);
 }

@@ -139,3 +139,15 @@ export class FfmpegRun {
     if (this.lines.length > STDERR_LINES) this.lines.shift();
   }
 }
+
+/**
+ * Why an ffmpeg run ended badly: it could not start, was killed, failed (with its last
+ * diagnostics), or ended cleanly having given no frame.
+ */
+export function describeExit(run: FfmpegRun, exit: FfmpegExit, frames: number): string {
+  if (exit.spawnError) return exit.spawnError;
+  const tail = run.diagnostics.slice(-3).join(' | ');
+  if (exit.code === 0) return `the source ended${frames === 0 ? ' without a video frame' : ''}${tail ? `: ${tail}` : ''}`;
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  return `ffmpeg ${how}${tail ? `: ${tail}` : ''}`;
+}

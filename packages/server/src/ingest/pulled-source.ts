@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { ffmpegArgs, type IngestOutput } from './ffmpeg-args.js';
-import { FfmpegRun, type FfmpegExit } from './ffmpeg-process.js';
+import { describeExit, FfmpegRun, type FfmpegExit } from './ffmpeg-process.js';
 import { readJpegSize } from './jpeg.js';
 import { redactUrl, type IngestSource } from './source-spec.js';
 
@@ -27,8 +27,17 @@ export interface PulledSourceOptions {
   readonly onFrame: (frame: IngestedFrame) => void;
   /** The source finished for good (a file played to its end without `loop`). */
   readonly onEnd: (reason: 'source_ended') => void;
-  /** Told about each failure before the reconnect (a replay gives up on a file that fails). */
-  readonly onFailure?: (message: string) => void;
+}
+
+/** What a stream needs of the thing feeding it frames (a PulledSource, or a SegmentedFile for replays). */
+export interface FrameSource {
+  start(): void;
+  /** Stops for good; resolves once no ffmpeg child of this source is left. */
+  stop(): Promise<void>;
+  /** Stops delivering frames until `resume()` (ffmpeg blocks once its pipe is full). */
+  pause(): void;
+  resume(): void;
+  status(): PulledSourceStatus;
 }
 
 export type PulledSourceState = 'connecting' | 'streaming' | 'retrying' | 'ended' | 'stopped';
@@ -50,7 +59,7 @@ export interface PulledSourceStatus {
  * backoff when the source cannot be opened, drops or stalls, and ends the stream when a
  * non-looping file reaches its end. At most one ffmpeg child exists at a time.
  */
-export class PulledSource {
+export class PulledSource implements FrameSource {
   private state: PulledSourceState = 'connecting';
   private run: FfmpegRun | undefined;
   private attempts = 0;
@@ -172,7 +181,6 @@ export class PulledSource {
       return;
     }
     this.lastError = this.describeFailure(run, exit);
-    this.options.onFailure?.(this.lastError);
     this.failuresInARow += 1;
     const delay = Math.min(this.options.backoff.maxMs, this.options.backoff.minMs * 2 ** (this.failuresInARow - 1));
     this.state = 'retrying';
@@ -184,12 +192,8 @@ export class PulledSource {
 
   private describeFailure(run: FfmpegRun, exit: FfmpegExit): string {
     if (exit.spawnError) return exit.spawnError;
-    const tail = run.diagnostics.slice(-3).join(' | ');
     if (this.stalled) return `no frame for ${this.options.stallTimeoutMs} ms; restarting the source`;
-    if (exit.code === 0) {
-      return this.framesThisRun === 0 ? `the source ended without a video frame${tail ? `: ${tail}` : ''}` : 'the source ended';
-    }
-    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-    return `ffmpeg ${how}${tail ? `: ${tail}` : ''}`;
+    if (exit.code === 0 && this.framesThisRun > 0) return 'the source ended';
+    return describeExit(run, exit, this.framesThisRun);
   }
 }

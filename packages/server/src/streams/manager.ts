@@ -8,7 +8,9 @@ import type { CreateStreamRequest, StreamSource } from '@ovs/protocol';
 import type { Logger } from 'pino';
 import { FrameBudget, FrameRing, type FrameInput } from '../frames/index.js';
 import { MediaPathError, resolveMediaPath } from '../ingest/media-root.js';
-import { PulledSource, type PulledSourceOptions } from '../ingest/pulled-source.js';
+import { PulledSource, type FrameSource, type PulledSourceOptions } from '../ingest/pulled-source.js';
+import { SegmentedFile } from '../ingest/segmented-file.js';
+import { ffprobeBeside, planSegments, probeClip, type PlannedSegment } from '../ingest/segments.js';
 import { NETWORK_SCHEMES, redactUrl, type IngestSource } from '../ingest/source-spec.js';
 import type { Metrics } from '../metrics.js';
 import { ClockGate } from './clock-gate.js';
@@ -26,10 +28,11 @@ export interface StreamManagerOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   /**
-   * Replays: `asap` file frames join their stream as `now` reaches their media time (see
-   * clock-gate.ts), at most this many bytes decoded ahead. Undefined: they join as decoded.
+   * Replays: `asap` files are decoded in up to `parallelism` segments at once (see segments.ts),
+   * and their frames join their stream as `now` reaches their media time (see clock-gate.ts), at
+   * most `bufferBytes` decoded ahead. Undefined: they are decoded whole and join as decoded.
    */
-  readonly replayBufferBytes?: number;
+  readonly replay?: { readonly bufferBytes: number; readonly parallelism: number };
 }
 
 /** A source the server cannot pull; the message says why and how to fix it (a 422). */
@@ -60,6 +63,7 @@ export class StreamManager {
   async create(request: CreateStreamRequest): Promise<Stream> {
     if (this.closing) throw new SourceError('the server is shutting down');
     const ingest = request.source ? await this.ingestSource(request.source) : undefined;
+    const segments = ingest ? await this.replaySegments(ingest) : undefined;
     const { now } = this.options;
     const stream = new Stream({
       id: randomUUID(),
@@ -72,35 +76,46 @@ export class StreamManager {
     });
     this.streams.set(stream.id, stream);
     if (ingest) {
-      const { ingest: settings, logger, metrics, replayBufferBytes } = this.options;
+      const { ingest: settings, logger, metrics, replay } = this.options;
       const add = (frame: FrameInput) => {
         stream.addFrame(frame);
         metrics.inc('ovs_frames_ingested_total', { origin: 'pull' });
       };
-      const gate =
-        replayBufferBytes !== undefined && ingest.pace === 'asap'
-          ? new ClockGate({
-              originMs: stream.createdAtMs,
-              now,
-              maxBufferedBytes: replayBufferBytes,
-              addFrame: add,
-              ended: () => void stream.end('source_ended'),
-              pause: () => puller.pause(),
-              resume: () => puller.resume(),
-            })
-          : undefined;
-      const puller: PulledSource = new PulledSource({
-        source: ingest,
-        ...settings,
-        now,
-        logger: logger.child({ stream: stream.id }),
-        onFrame: (frame) =>
-          gate ? gate.frame(frame) : add({ jpeg: frame.jpeg, width: frame.width, height: frame.height, captureTimestampMs: frame.mediaTimeMs }),
-        onEnd: () => (gate ? gate.sourceEnded() : void stream.end('source_ended')),
-        ...(gate ? { onFailure: (message: string) => gate.sourceFailed(message) } : {}),
-      });
-      stream.attach(puller, gate);
-      if (gate) this.gates.set(stream.id, gate);
+      const streamLogger = logger.child({ stream: stream.id });
+      let puller: FrameSource;
+      if (replay && segments) {
+        const gate = new ClockGate({
+          originMs: stream.createdAtMs,
+          now,
+          maxBufferedBytes: replay.bufferBytes,
+          addFrame: add,
+          ended: () => void stream.end('source_ended'),
+          pause: () => puller.pause(),
+          resume: () => puller.resume(),
+        });
+        puller = new SegmentedFile({
+          source: ingest,
+          segments,
+          ...settings,
+          maxWaitingBytes: replay.bufferBytes / segments.length,
+          logger: streamLogger,
+          onFrame: (frame) => gate.frame(frame),
+          onEnd: () => gate.sourceEnded(),
+          onFailure: (message) => gate.sourceFailed(message),
+        });
+        stream.attach(puller, gate);
+        this.gates.set(stream.id, gate);
+      } else {
+        puller = new PulledSource({
+          source: ingest,
+          ...settings,
+          now,
+          logger: streamLogger,
+          onFrame: (frame) => add({ jpeg: frame.jpeg, width: frame.width, height: frame.height, captureTimestampMs: frame.mediaTimeMs }),
+          onEnd: () => void stream.end('source_ended'),
+        });
+        stream.attach(puller);
+      }
     }
     this.options.logger.info({ stream: stream.id, source: stream.source ?? null }, 'stream created');
     return stream;
@@ -150,6 +165,14 @@ export class StreamManager {
     const at = this.ended.indexOf(stream);
     if (at !== -1) this.ended.splice(at, 1);
     void stream.end('expired'); // already ended: only drops frames a finished file source still kept
+  }
+
+  /** For a replayed file (`asap` on a replay server): the segments to decode it in; else undefined. */
+  private async replaySegments(source: IngestSource): Promise<PlannedSegment[] | undefined> {
+    const { replay, ingest } = this.options;
+    if (!replay || source.type !== 'file' || source.pace !== 'asap') return undefined;
+    const clip = replay.parallelism > 1 ? await probeClip(ffprobeBeside(ingest.ffmpegPath), source.location) : undefined;
+    return planSegments(clip, ingest.output.maxFps, replay.parallelism);
   }
 
   /** Checks a requested source and turns it into what ffmpeg is given. */

@@ -5,7 +5,7 @@
  */
 import type { EndReason, StreamSource, StreamStatus } from '@ovs/protocol';
 import { FrameRing, type Frame, type FrameInput, type RingStatus } from '../frames/index.js';
-import type { PulledSource, PulledSourceStatus } from '../ingest/pulled-source.js';
+import type { FrameSource, PulledSourceStatus } from '../ingest/pulled-source.js';
 import type { ClockGate } from './clock-gate.js';
 
 export interface StreamInit {
@@ -34,7 +34,7 @@ export class Stream {
   private readonly leaseMs: number;
   private readonly now: () => number;
   private readonly onEnd: (stream: Stream) => void;
-  private puller: PulledSource | undefined;
+  private puller: FrameSource | undefined;
   private gate: ClockGate | undefined;
   private expiresAtMs: number;
   private leaseTimer: NodeJS.Timeout | undefined;
@@ -77,7 +77,7 @@ export class Stream {
    * Starts pulling; the stream owns the puller from now on and stops it when it ends. With a
    * clock gate (replays), frames join the stream as the clock reaches them, checked on every read.
    */
-  attach(puller: PulledSource, gate?: ClockGate): void {
+  attach(puller: FrameSource, gate?: ClockGate): void {
     this.puller = puller;
     this.gate = gate;
     puller.start();

@@ -1,0 +1,85 @@
+/**
+ * Replays decode a long clip in parallel segments, one ffmpeg each, when the machine has cores to
+ * spare: a single ffmpeg decoding H.264 leaves part of them idle (its filtering and encoding run
+ * on one thread), and a replay's speed is ffmpeg's.
+ *
+ * The frames must be exactly those one ffmpeg decoding the whole file keeps. With an `fps` cap,
+ * the kept frame for slot n (media time n/fps, on the file's own timeline: `-copyts`) is the last
+ * frame before (n + 0.5)/fps. So segments are cut at half-slots: segment i owns slots
+ * `firstSlot..lastSlot`, and reads a little more on each side (what it keeps beyond them is
+ * dropped by the reader), so that every frame deciding its slots is decoded, whatever rounding
+ * the seek does. Only containers with an index seek exactly (MP4/MOV, Matroska/WebM); other
+ * clips are decoded whole.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import type { FileSegment } from './ffmpeg-args.js';
+
+export interface ClipFacts {
+  /** Seconds; the timeline `-copyts` keeps. */
+  readonly startS: number;
+  readonly durationS: number;
+  /** ffprobe's `format_name`, e.g. `mov,mp4,m4a,3gp,3g2,mj2`. */
+  readonly format: string;
+}
+
+export interface PlannedSegment extends FileSegment {
+  /** The slots (frame times `slot / fps`) this segment delivers; the others it decodes are dropped. */
+  readonly firstSlot: number;
+  readonly lastSlot: number;
+}
+
+/** A segment shorter than this is not worth its seek (decoding from the keyframe before it). */
+export const MIN_SEGMENT_S = 60;
+const SEEKABLE_FORMATS = /^(mov,mp4|matroska)/;
+const PROBE_TIMEOUT_MS = 30_000;
+
+/**
+ * Segments for decoding a clip with `fps` kept frames a second on `parallelism` cores: one
+ * (the whole file) when splitting would not pay or could not be exact.
+ */
+export function planSegments(clip: ClipFacts | undefined, fps: number | undefined, parallelism: number, minSegmentS = MIN_SEGMENT_S): PlannedSegment[] {
+  const whole: PlannedSegment[] = [{ startS: 0, firstSlot: Number.NEGATIVE_INFINITY, lastSlot: Number.POSITIVE_INFINITY }];
+  if (!clip || fps === undefined || !SEEKABLE_FORMATS.test(clip.format)) return whole;
+  const count = Math.min(Math.floor(parallelism), Math.floor(clip.durationS / minSegmentS));
+  if (!(count > 1)) return whole;
+  const slot = 1 / fps;
+  // Slot n's frame is the last one before (n + 0.5) / fps: cut there, on the file's timeline.
+  const cuts: number[] = [];
+  for (let i = 1; i < count; i++) cuts.push(Math.round((clip.startS + (clip.durationS * i) / count) * fps));
+  return [Number.NEGATIVE_INFINITY, ...cuts].map((first, i) => {
+    const last = i < cuts.length ? cuts[i]! - 1 : Number.POSITIVE_INFINITY;
+    // Read from a quarter slot before the first half-slot boundary to a half slot past the last.
+    const startS = first === Number.NEGATIVE_INFINITY ? 0 : Math.max(0, (first - 0.5) * slot - clip.startS - slot / 4);
+    const endS = last === Number.POSITIVE_INFINITY ? undefined : (last + 0.5) * slot - clip.startS + slot / 2;
+    return { startS, ...(endS !== undefined ? { durationS: endS - startS } : {}), firstSlot: first, lastSlot: last };
+  });
+}
+
+/** Start, duration and container of a file, from ffprobe; undefined when it cannot tell. */
+export function probeClip(ffprobePath: string, file: string): Promise<ClipFacts | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      ffprobePath,
+      ['-v', 'error', '-show_entries', 'format=start_time,duration,format_name', '-of', 'json', file],
+      { timeout: PROBE_TIMEOUT_MS, maxBuffer: 1024 * 1024 },
+      (error, stdout) => {
+        if (error) return resolve(undefined);
+        try {
+          const format = (JSON.parse(stdout) as { format?: { start_time?: string; duration?: string; format_name?: string } }).format;
+          const startS = Number(format?.start_time ?? 0);
+          const durationS = Number(format?.duration);
+          resolve(Number.isFinite(startS) && durationS > 0 && format?.format_name ? { startS, durationS, format: format.format_name } : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      },
+    );
+  });
+}
+
+/** ffprobe beside the ffmpeg in use (`/opt/ff/bin/ffmpeg` -> `/opt/ff/bin/ffprobe`), else on the PATH. */
+export function ffprobeBeside(ffmpegPath: string): string {
+  const base = path.basename(ffmpegPath);
+  return base.startsWith('ffmpeg') ? path.join(path.dirname(ffmpegPath), base.replace(/^ffmpeg/, 'ffprobe')) : 'ffprobe';
+}
