@@ -6,14 +6,17 @@
 // the person appearing a few times), H.264 by libx264 veryfast. The pipeline: a `builtin/motion`
 // watch every 1 s escalating to `builtin/detect` over the last 2 s. Three timings, interleaved
 // with the baseline so that a shared machine's load hits all of them alike:
-//   ffmpeg  the server's own ingest command line (same fps cap, MJPEG frames to /dev/null),
+//   ffmpeg  the server's own ingest command line for the whole clip (same fps cap, MJPEG frames
+//           to /dev/null): one ffmpeg, where a replay decodes a long clip in parallel segments,
+//           one per core, to the same frames,
 //   first   the replay with an empty response cache (every model call made),
 //   cached  the same replay again: every answer from the cache.
 // Each is media seconds per wall second (wall: the whole replay, server start and model loading
 // included). Order: ffmpeg, first, ffmpeg, cached, ffmpeg; each replay is compared with the mean
-// of the two ffmpeg runs around it, so that a shared machine's changing load hits both alike. CPU is counted too (this process, its
-// threads — the detector's workers — and its ffmpeg children, from /proc): on a machine shared
-// with other work, speed follows CPU spent more than parallelism. `--minutes N` for a shorter clip.
+// of the two ffmpeg runs around it, so that a shared machine's changing load hits both alike.
+// CPU is counted too (this process, its threads — the detector's workers — and its ffmpeg
+// children, from /proc): on a machine shared with other work, speed follows CPU spent more than
+// parallelism. `--minutes N` for a shorter clip.
 //
 // The last line printed is one JSON object with the figures.
 import { spawn } from 'node:child_process';
