@@ -15,4 +15,6 @@ export const ExitCode = {
   usage: 2,
   /** A bug in ovs (EX_SOFTWARE). */
   internal: 70,
+  /** Cut short by a signal (128 + SIGINT). */
+  interrupted: 130,
 } as const;

@@ -6,4 +6,5 @@ export { parseSpeed, describeSpeed, replayFps, SPEED_FORMS, type Speed } from '.
 export { evaluate, alertsOf, DEFAULT_TOLERANCE_MS, type Evaluation, type LabelScore, type Alert, type Miss } from './evaluate.js';
 export { modelUsage, type ModelUsage } from './costs.js';
 export { buildReport, checkGates, renderReport, type PipelineReport, type Gates, type GateResult } from './report.js';
+export { openResponseCache } from './cache.js';
 export { ResponseCache, type ResponseCacheStats } from '@ovs/server';

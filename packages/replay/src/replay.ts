@@ -73,6 +73,8 @@ export interface ReplayResult {
   readonly durationMs: number;
   /** Real time the whole replay took, server start and model loading included. */
   readonly wallMs: number;
+  /** Stopped by `signal` before the clips ended: the results cover only what was replayed. */
+  readonly interrupted: boolean;
   /** The last record of every event (its final status), in the order the events fired. */
   readonly events: readonly EventRecord[];
   /** Calls each watch made, by model name. */
@@ -169,6 +171,7 @@ export async function replay(ir: PipelineIr, options: ReplayOptions): Promise<Re
       clips: results,
       durationMs: Math.max(0, ...results.map((c) => c.durationMs)),
       wallMs: performance.now() - started,
+      interrupted: summary.reason === 'aborted',
       events: [...finals.values()],
       watchCalls,
       summary,

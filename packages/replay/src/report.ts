@@ -19,6 +19,8 @@ export interface PipelineReport {
   readonly mediaMs: number;
   readonly wallMs: number;
   readonly mediaSecondsPerWallSecond: number;
+  /** Stopped (Ctrl-C) before the clips ended: every figure covers only what was replayed. */
+  readonly interrupted: boolean;
   readonly events: { readonly fired: number; readonly confirmed: number; readonly rejected: number; readonly failed: number };
   /** Every alert (confirmed, or fired without escalation), per stream, in media time from the clip's first frame. */
   readonly alerts: ReadonlyArray<{ readonly eventId: string; readonly stream: string; readonly labels: readonly string[]; readonly status: string; readonly frameMs: number; readonly alertMs: number }>;
@@ -41,13 +43,21 @@ export function buildReport(result: ReplayResult, labels: Readonly<Record<string
     mediaMs: result.durationMs,
     wallMs: Math.round(result.wallMs),
     mediaSecondsPerWallSecond: result.wallMs > 0 ? result.durationMs / result.wallMs : 0,
+    interrupted: result.interrupted,
     events: { ...events },
     alerts: alertsOf(result).map((a) => ({ eventId: a.event.id, stream: a.stream, labels: a.event.labels, status: a.event.status, frameMs: a.frameMs, alertMs: a.alertMs })),
     evaluation: labeled ? evaluate(result, labels, toleranceMs) : null,
     models: modelUsage(result),
     sinks: Object.fromEntries(Object.entries(sinks).filter(([name]) => name !== 'stdout').map(([name, s]) => [name, s.delivered])),
-    issues: [...new Set(result.issues.map((i) => i.message))],
+    issues: [...new Set(result.issues.map((i) => i.message)), ...cacheProblems(result)],
   };
+}
+
+/** Answers the cache could not keep: a re-run pays for them again. */
+function cacheProblems(result: ReplayResult): string[] {
+  return Object.entries(result.cache ?? {})
+    .filter(([, stats]) => stats.writeErrors > 0)
+    .map(([model, stats]) => `${stats.writeErrors} answer${stats.writeErrors === 1 ? '' : 's'} of ${model} could not be written to the response cache: a re-run calls the model for them again`);
 }
 
 export interface Gates {
@@ -101,6 +111,7 @@ export function renderReport(reports: readonly PipelineReport[], gates: readonly
       out.push(`  clip ${c.stream}: ${c.file} (${formatMediaTime(c.durationMs)}${size}, ${c.frames} frames at ${r.fps} fps)${c.labels ? `, labels ${c.labels}` : ''}`);
     }
     out.push(`  replayed at ${r.speed} speed in ${formatSeconds(r.wallMs)}: ${fixed(r.mediaSecondsPerWallSecond, 1)} s of media per second`);
+    if (r.interrupted) out.push(`  INTERRUPTED after ${formatMediaTime(r.mediaMs)} of media: every figure below covers only that part`);
     const sinks = Object.entries(r.sinks).map(([name, n]) => `${name} ${n}`);
     out.push(`  events: ${r.events.fired} fired, ${r.events.confirmed} confirmed, ${r.events.rejected} rejected, ${r.events.failed} failed; ${r.alerts.length} alert${r.alerts.length === 1 ? '' : 's'}${sinks.length ? `; deliveries (captured): ${sinks.join(', ')}` : ''}`);
     for (const issue of r.issues.slice(0, 5)) out.push(`  problem: ${issue}`);

@@ -3,8 +3,9 @@
  * rejected or failed event is appended (and flushed to disk) before any sink sees it, so a crash
  * after that point can lose a delivery, never the event.
  */
-import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { ensureDirectory } from './directories.js';
 
 /** `fired`: a trigger fired; then, after its escalations: `confirmed`, `rejected`, or `failed` (an escalation could not answer). */
 export type EventStatus = 'fired' | 'confirmed' | 'rejected' | 'failed';
@@ -68,27 +69,6 @@ export interface EventRecord {
   tokens: number;
   /** From the tick that fired to this record. */
   latency_ms: number;
-}
-
-/**
- * Creates `dir` and its missing parents, one level at a time. Node's `mkdir(..., { recursive:
- * true })` (sync and async) loops forever under procfs (e.g. /proc/nope), so it is not used.
- */
-async function ensureDirectory(dir: string): Promise<void> {
-  try {
-    await mkdir(dir);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
-    const parent = path.dirname(dir);
-    if (code !== 'ENOENT' || parent === dir) throw error;
-    await ensureDirectory(parent);
-    try {
-      await mkdir(dir);
-    } catch (again) {
-      if ((again as NodeJS.ErrnoException).code !== 'EEXIST') throw again;
-    }
-  }
 }
 
 /** Appends JSON lines to a file, one write and one fsync per record, in order. */

@@ -19,6 +19,7 @@ export type { AnswerRecord } from './watch.js';
 export type { WatchMetrics, ModelMetrics, EventCounts, LastAnswer, SampleSummary } from './metrics.js';
 export type { SinkStats, DeadLetter } from './sinks/index.js';
 export { formatEventLine } from './sinks/index.js';
+export { ensureDirectory } from './directories.js';
 export { RealClock, VirtualClock, type Clock, type Timer } from './clock.js';
 export { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 export { parseBinding, BINDING_FORMS } from './bindings.js';

@@ -23,9 +23,6 @@ const STATUS_EVERY_MS = 500;
 /** The event log when --events is not given, in the working directory. */
 export const DEFAULT_EVENTS_FILE = 'ovs-events.jsonl';
 
-/** Exit status after a second stop signal: the conventional 128 + SIGINT. */
-const EXIT_INTERRUPTED = 130;
-
 /** --backend must be an http(s) URL: anything else is a usage error, before anything runs. */
 function parseBackendUrl(value: string): string {
   let url: URL;
@@ -115,7 +112,7 @@ when a second signal cut the stop short.`,
         board?.clear();
         if (flags.json) log('summary', `run ${summary.reason}`, { summary });
         else ctx.io.stderr.write(summaryText(summary));
-        if (signals > 1) ctx.exitCode = EXIT_INTERRUPTED;
+        if (signals > 1) ctx.exitCode = ExitCode.interrupted;
       } catch (error) {
         board?.clear();
         cannotRun(error, runner.RunError, ctx, log);

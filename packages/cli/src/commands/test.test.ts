@@ -97,6 +97,32 @@ describe('ovs test', () => {
     expect(stderr).toContain(message);
   });
 
+  it('a signal stops the replay early: the report says so, no gate passes, exit 130', async () => {
+    let stop: ((signal: string) => void) | undefined;
+    // On a terminal, without --json, progress lines show when the run starts.
+    const { code, stdout, stderr } = await ovs(['test', motion, '--vs', slower, '--clip', `cam=${clip}`, '--labels', `cam=${labels}`, '--max-false-per-hour', '100', ...cacheArgs()], {
+      tty: true,
+      onStopSignal: (handler) => void (stop = handler),
+      // Ctrl-C as soon as the first pipeline starts running.
+      onStderr: (text) => void (text.includes('running 1 watch') && stop?.('SIGINT')),
+    });
+    expect(code).toBe(130);
+    expect(stdout).toContain(`ovs test ${motion}\n`);
+    expect(stdout).toMatch(/\n {2}INTERRUPTED after .* of media: every figure below covers only that part\n/);
+    expect(stdout).not.toContain(`ovs test ${slower}`);
+    expect(stderr).toContain(`ovs test: interrupted: the report covers only what was replayed before the signal (${slower} not replayed); the gates are not checked`);
+    expect(stdout).not.toMatch(/^(pass|FAIL):/m);
+  });
+
+  it('a cache directory that cannot keep answers is an error before the replay, not a cache that never hits', async () => {
+    for (const [cacheDir, code] of [[labels, 'ENOTDIR'], ['/proc/ovs-cache', 'ENOENT']] as const) {
+      const result = await ovs(['test', motion, '--clip', `cam=${clip}`, '--cache-dir', cacheDir]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`ovs test: the response cache ${cacheDir} cannot keep answers (${code}): give a directory it can write with --cache-dir (or OVS_CACHE_DIR), or replay without a cache (--no-cache)\n`);
+    }
+  });
+
   it('a labels file with a mistake: exit 1, the file and line', async () => {
     const bad = join(dir, 'bad.labels');
     writeFileSync(bad, 'motion 2 3\nmotion 3\n');

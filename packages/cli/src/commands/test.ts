@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { PipelineIr } from '@ovs/ir';
-import type { Labels, PipelineReport, Speed } from '@ovs/replay';
+import type { Labels, PipelineReport, ResponseCache, Speed } from '@ovs/replay';
 import type { UpstreamConfig } from '@ovs/server';
 import type { CommandContext } from '../context.js';
 import { ExitCode } from '../context.js';
@@ -90,7 +90,7 @@ export function registerTest(program: Command, ctx: CommandContext): void {
     .option('-c, --config <file>', "an ovs serve config file: its upstreams (and their keys) serve the replay's models")
     .option('--json', 'print the report as JSON')
     .option('--no-cache', 'call the models for every request (the response cache is on by default)')
-    .option('--cache-dir <dir>', 'where cached answers are kept (default $OVS_CACHE_DIR, else ~/.cache/ovs/responses)')
+    .option('--cache-dir <dir>', 'where cached answers are kept (default $OVS_CACHE_DIR, else $XDG_CACHE_HOME/ovs/responses, else ~/.cache/ovs/responses)')
     .addHelpText(
       'after',
       `
@@ -100,7 +100,9 @@ Examples:
   $ ovs test door.ovs --clip cam=door.mp4 --labels cam=door.json --min-recall 0.9 --max-false-per-hour 2 --json
 
 Exit status: 0 when the replay ran and every gate passed, 1 when a gate failed (the message says
-which), the pipeline has errors, or a clip or labels file cannot be used; 2 for a usage error.`,
+which), the pipeline has errors, or a clip or labels file cannot be used; 2 for a usage error;
+130 when a signal (Ctrl-C) stopped the replay early (the report then covers only what was
+replayed, and says so).`,
     )
     .action(async (pipelinePath: string, flags: TestFlags) => {
       const fail = (message: string) => {
@@ -150,7 +152,13 @@ which), the pipeline has errors, or a clip or labels file cannot be used; 2 for 
         throw error;
       }
 
-      const cache = flags.cache ? new replayLib.ResponseCache(path.resolve(flags.cacheDir ?? defaultCacheDir(ctx.io.env))) : undefined;
+      let cache: ResponseCache | undefined;
+      try {
+        cache = flags.cache ? await replayLib.openResponseCache(path.resolve(flags.cacheDir ?? defaultCacheDir(ctx.io.env))) : undefined;
+      } catch (error) {
+        if (error instanceof replayLib.ReplayError) return fail(error.message);
+        throw error;
+      }
       const abort = new AbortController();
       const stopListening = ctx.io.onStopSignal(() => abort.abort());
       const progress = !flags.json && ctx.io.stderr.isTTY === true;
@@ -178,15 +186,21 @@ which), the pipeline has errors, or a clip or labels file cannot be used; 2 for 
         stopListening();
       }
 
-      const gates = replayLib.checkGates(reports[0]!, {
+      // Stopped by a signal: the figures cover part of the footage, and no gate may pass on them.
+      const interrupted = abort.signal.aborted;
+      const gates = interrupted ? [] : replayLib.checkGates(reports[0]!, {
         ...(flags.minRecall === undefined ? {} : { minRecall: flags.minRecall }),
         ...(flags.maxFalsePerHour === undefined ? {} : { maxFalsePerHour: flags.maxFalsePerHour }),
       });
-      const ok = gates.every((g) => g.ok);
-      if (flags.json) ctx.io.stdout.write(`${JSON.stringify({ pipelines: reports, gates, ok }, null, 2)}\n`);
-      else ctx.io.stdout.write(replayLib.renderReport(reports, gates));
+      const ok = !interrupted && gates.every((g) => g.ok);
+      if (flags.json) ctx.io.stdout.write(`${JSON.stringify({ pipelines: reports, gates, interrupted, ok }, null, 2)}\n`);
+      else if (reports.length > 0) ctx.io.stdout.write(replayLib.renderReport(reports, gates));
       for (const gate of gates.filter((g) => !g.ok)) ctx.io.stderr.write(`ovs test: gate failed: ${gate.message}\n`);
-      if (!ok) ctx.exitCode = ExitCode.failure;
+      if (interrupted) {
+        const missing = pipelines.length - reports.length;
+        ctx.io.stderr.write(`ovs test: interrupted: the report covers only what was replayed before the signal${missing > 0 ? ` (${pipelines.slice(-missing).map((p) => p.file).join(', ')} not replayed)` : ''}; the gates are not checked\n`);
+        ctx.exitCode = ExitCode.interrupted;
+      } else if (!ok) ctx.exitCode = ExitCode.failure;
     });
 }
 
