@@ -3,6 +3,7 @@
  * server in replay mode, the runner on a virtual clock, the builtin CPU models, and a fake
  * OpenAI-compatible upstream that counts the calls that reach it.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +41,11 @@ beforeAll(() => {
   shortEnd = clip('short-end.mp4', 2);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function ffmpeg(args: string[]): void {
+  const made = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`ffmpeg failed: ${made.stderr}`);
+}
 
 const DETECT = 'model detect = "builtin/detect"\nwatch stream cam every 1s with detect\n  on "person" above 0.3 notify stdout\n';
 
@@ -146,7 +152,10 @@ describe('replay', () => {
     const abort = new AbortController();
     const stopped = await replay(compile(DETECT), { clips: { cam: scene }, signal: abort.signal, onStatus: (m) => m.startsWith('running') && abort.abort() });
     expect(stopped.summary.reason).toBe('aborted');
+    expect(stopped.interrupted).toBe(true);
     expect(stopped.watchCalls['watch:1']?.detect ?? 0).toBeLessThan(3);
+    // What was replayed, not the clip's length.
+    expect(stopped.clips[0]!.durationMs).toBeLessThan(11_000);
   });
 
   it('says what is wrong with the clips before it starts', async () => {
@@ -157,5 +166,16 @@ describe('replay', () => {
     const text = path.join(dir, 'not-a-video.mp4');
     writeFileSync(text, 'this is not a video');
     await expect(replay(ir, { clips: { cam: text } })).rejects.toThrow(/clip cam could not be decoded: .*Invalid data/);
+    const audio = path.join(dir, 'audio-only.mp4');
+    ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:a', 'aac', audio]);
+    await expect(replay(ir, { clips: { cam: audio } })).rejects.toThrow(new ReplayError('clip cam: ' + audio + ' has no video stream (only mov,mp4,m4a,3gp,3g2,mj2 audio or data): give a video file'));
+    const blink = composeClip({ out: path.join(dir, 'blink.mp4'), segments: [{ color: 'gray', seconds: 0.3 }], width: 160, height: 120, fps: 10 });
+    await expect(replay(ir, { clips: { cam: blink } })).rejects.toThrow(/^clip cam: .*blink\.mp4 lasts 0\.3\d* s, too short to keep a frame at 1 fps: raise --fps to at least 2$/);
+  });
+
+  it('reports a clip as long as the file, not as its frames at the replay rate', async () => {
+    const odd = composeClip({ out: path.join(dir, 'odd.mp4'), segments: [{ color: 'gray', seconds: 1.5 }], width: 160, height: 120, fps: 10 });
+    const result = await replay(compile(DETECT.replace('builtin/detect', 'builtin/motion').replace('"person" above 0.3', '"motion"')), { clips: { cam: odd } });
+    expect(result.clips[0]).toMatchObject({ frames: 2, durationMs: 1500 });
   });
 });

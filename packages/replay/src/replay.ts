@@ -21,7 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineIr } from '@ovs/ir';
 import { indexGraph } from '@ovs/ir';
 import { RealClock, run, VirtualClock, type EventRecord, type RunHandle, type RunIssue, type RunSummary } from '@ovs/runner';
-import { ConfigError, createServer, type OvsServer, type ReplayControl, type ResponseCache, type ResponseCacheStats, type UpstreamConfig } from '@ovs/server';
+import { ConfigError, createServer, probeClip, type OvsServer, type ReplayControl, type ResponseCache, type ResponseCacheStats, type UpstreamConfig } from '@ovs/server';
 import { replayFps, type Speed } from './settings.js';
 
 export interface ReplayOptions {
@@ -53,7 +53,7 @@ export interface ReplayOptions {
 export interface ClipResult {
   readonly stream: string;
   readonly file: string;
-  /** Media replayed: its frames times the frame interval. */
+  /** Media replayed: the clip's length (less when the replay was interrupted). */
   readonly durationMs: number;
   readonly frames: number;
   readonly width: number | null;
@@ -101,7 +101,7 @@ export async function replay(ir: PipelineIr, options: ReplayOptions): Promise<Re
   const speed = options.speed ?? { kind: 'max' };
   const fps = options.fps ?? replayFps(ir);
   if (!(fps > 0 && fps <= 120)) throw new ReplayError(`fps must be above 0 and at most 120 (got ${fps})`);
-  const clips = await checkClips(ir, options.clips, path.resolve(options.cwd ?? process.cwd()));
+  const clips = await checkClips(ir, options.clips, path.resolve(options.cwd ?? process.cwd()), fps);
   const say = options.onStatus ?? (() => {});
 
   const live = speed.kind === 'live';
@@ -186,6 +186,8 @@ export async function replay(ir: PipelineIr, options: ReplayOptions): Promise<Re
 interface Clip {
   readonly stream: string;
   readonly file: string;
+  /** The file's length, when ffprobe could tell. */
+  readonly durationS: number | undefined;
 }
 
 /** Throws a ReplayError unless every stream of the pipeline has a clip and every clip names one of its streams. */
@@ -198,8 +200,8 @@ export function checkClipNames(ir: PipelineIr, clips: Readonly<Record<string, st
   if (missing.length > 0) throw new ReplayError(`${file}stream ${missing.join(', ')} has no clip to replay: give one for each stream (--clip ${missing[0]}=FILE)`);
 }
 
-/** Every stream has a clip, every clip names a stream, every clip is a video file. */
-async function checkClips(ir: PipelineIr, given: Readonly<Record<string, string>>, cwd: string): Promise<Clip[]> {
+/** Every stream has a clip, every clip names a stream, every clip is a video file with a frame to keep at `fps`. */
+async function checkClips(ir: PipelineIr, given: Readonly<Record<string, string>>, cwd: string, fps: number): Promise<Clip[]> {
   checkClipNames(ir, given);
   const streams = indexGraph(ir).streams.map((s) => s.name);
   return Promise.all(
@@ -207,9 +209,15 @@ async function checkClips(ir: PipelineIr, given: Readonly<Record<string, string>
       const file = path.resolve(cwd, given[name]!);
       const info = await stat(file).catch(() => undefined);
       if (!info?.isFile()) throw new ReplayError(`clip ${name}: ${given[name]} ${info ? 'is not a file' : 'does not exist'}`);
+      const facts = await probeClip('ffprobe', file);
+      if (facts?.videoStreams === 0) throw new ReplayError(`clip ${name}: ${given[name]} has no video stream (only ${facts.format} audio or data): give a video file`);
       const problem = await firstFrameProblem(file);
       if (problem !== undefined) throw new ReplayError(`clip ${name} could not be decoded: ${problem}`);
-      return { stream: name, file: realpathSync(file) };
+      // With `fps` kept frames a second, the first is the last frame before 0.5 / fps.
+      if (facts && facts.durationS * fps < 0.5) {
+        throw new ReplayError(`clip ${name}: ${given[name]} lasts ${facts.durationS} s, too short to keep a frame at ${fps} fps: raise --fps to at least ${Math.ceil(0.5 / facts.durationS)}`);
+      }
+      return { stream: name, file: realpathSync(file), durationS: facts?.durationS };
     }),
   );
 }
@@ -341,11 +349,13 @@ async function clipResult(server: OvsServer, clip: Clip, streamId: string, fps: 
     body: JSON.stringify({ url: `ovs://streams/${streamId}?frame_index=-1` }),
   });
   const frame = resolved.ok ? ((await resolved.json()) as { frames: Array<{ width: number; height: number }> }).frames[0] : undefined;
+  // Ingest keeps exactly `fps` frames a second of media (the live path stamps them on arrival, a
+  // little off): the frames shown span this much, up to a frame interval past the file's end.
+  const shownMs = Math.round(((status.last_frame_index + 1) * 1000) / fps);
   return {
     stream: clip.stream,
     file: clip.file,
-    // Ingest keeps exactly `fps` frames a second of media (the live path stamps them on arrival, a little off).
-    durationMs: Math.round(((status.last_frame_index + 1) * 1000) / fps),
+    durationMs: clip.durationS === undefined ? shownMs : Math.min(shownMs, Math.round(clip.durationS * 1000)),
     frames: status.last_frame_index + 1,
     width: frame?.width ?? null,
     height: frame?.height ?? null,

@@ -1,6 +1,7 @@
 export { createServer, type OvsServer, type ReplayControl } from './server.js';
 export { ResponseCache, type ResponseCacheStats } from './chat/response-cache.js';
 export { createLogger } from './logger.js';
+export { probeClip, type ClipFacts } from './ingest/segments.js';
 export {
   apiKeysFromEnv,
   ConfigError,

@@ -30,8 +30,11 @@ const MAX_UNPAIRED_FRAMES = 256;
 
 const SHOWINFO = /\[Parsed_showinfo_\d+ @ [^\]]+\] \[info\] n:\s*\d+\s+pts:\s*-?\d+\s+pts_time:\s*(-?[\d.]+(?:e[+-]?\d+)?)/;
 const LEVEL = /\[(warning|error|fatal|panic)\] /;
-/** Noise ffmpeg prints for every MJPEG encoder setup; says nothing about the source. */
-const NOISE = /deprecated pixel format used/;
+/**
+ * Noise: what ffmpeg prints for every MJPEG encoder setup, and its advice on an output with no
+ * frame (about its own options, not the source).
+ */
+const NOISE = /deprecated pixel format used|Output file is empty, nothing was encoded/;
 const CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi;
 
 /**

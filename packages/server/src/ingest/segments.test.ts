@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ffprobeBeside, planSegments, type ClipFacts } from './segments.js';
 
-const MP4: ClipFacts = { startS: 0, durationS: 600, format: 'mov,mp4,m4a,3gp,3g2,mj2' };
+const MP4: ClipFacts = { startS: 0, durationS: 600, format: 'mov,mp4,m4a,3gp,3g2,mj2', videoStreams: 1 };
 
 describe('planSegments', () => {
   it('decodes whole what cannot be split exactly or would not gain', () => {
@@ -11,6 +11,7 @@ describe('planSegments', () => {
     expect(planSegments({ ...MP4, format: 'mpegts' }, 1, 4)).toEqual(whole); // no index: inexact seeks
     expect(planSegments(MP4, 1, 1)).toEqual(whole); // one core
     expect(planSegments({ ...MP4, durationS: 100 }, 1, 4)).toEqual(whole); // under two minimum segments
+    expect(planSegments({ ...MP4, videoStreams: 0 }, 1, 4)).toEqual(whole); // nothing to decode
   });
 
   it('cuts at half-slots into contiguous slot ranges, each read a little beyond its own', () => {

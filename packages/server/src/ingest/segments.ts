@@ -21,6 +21,7 @@ export interface ClipFacts {
   readonly durationS: number;
   /** ffprobe's `format_name`, e.g. `mov,mp4,m4a,3gp,3g2,mj2`. */
   readonly format: string;
+  readonly videoStreams: number;
 }
 
 export interface PlannedSegment extends FileSegment {
@@ -40,7 +41,7 @@ const PROBE_TIMEOUT_MS = 30_000;
  */
 export function planSegments(clip: ClipFacts | undefined, fps: number | undefined, parallelism: number, minSegmentS = MIN_SEGMENT_S): PlannedSegment[] {
   const whole: PlannedSegment[] = [{ startS: 0, firstSlot: Number.NEGATIVE_INFINITY, lastSlot: Number.POSITIVE_INFINITY }];
-  if (!clip || fps === undefined || !SEEKABLE_FORMATS.test(clip.format)) return whole;
+  if (!clip || fps === undefined || clip.videoStreams === 0 || !SEEKABLE_FORMATS.test(clip.format)) return whole;
   const count = Math.min(Math.floor(parallelism), Math.floor(clip.durationS / minSegmentS));
   if (!(count > 1)) return whole;
   const slot = 1 / fps;
@@ -56,20 +57,22 @@ export function planSegments(clip: ClipFacts | undefined, fps: number | undefine
   });
 }
 
-/** Start, duration and container of a file, from ffprobe; undefined when it cannot tell. */
+/** Start, duration, container and video streams of a file, from ffprobe; undefined when it cannot tell. */
 export function probeClip(ffprobePath: string, file: string): Promise<ClipFacts | undefined> {
   return new Promise((resolve) => {
     execFile(
       ffprobePath,
-      ['-v', 'error', '-show_entries', 'format=start_time,duration,format_name', '-of', 'json', file],
+      ['-v', 'error', '-show_entries', 'format=start_time,duration,format_name:stream=codec_type', '-of', 'json', file],
       { timeout: PROBE_TIMEOUT_MS, maxBuffer: 1024 * 1024 },
       (error, stdout) => {
         if (error) return resolve(undefined);
         try {
-          const format = (JSON.parse(stdout) as { format?: { start_time?: string; duration?: string; format_name?: string } }).format;
+          const probed = JSON.parse(stdout) as { format?: { start_time?: string; duration?: string; format_name?: string }; streams?: Array<{ codec_type?: string }> };
+          const { format } = probed;
           const startS = Number(format?.start_time ?? 0);
           const durationS = Number(format?.duration);
-          resolve(Number.isFinite(startS) && durationS > 0 && format?.format_name ? { startS, durationS, format: format.format_name } : undefined);
+          const videoStreams = (probed.streams ?? []).filter((s) => s.codec_type === 'video').length;
+          resolve(Number.isFinite(startS) && durationS > 0 && format?.format_name ? { startS, durationS, format: format.format_name, videoStreams } : undefined);
         } catch {
           resolve(undefined);
         }
