@@ -123,6 +123,22 @@ describe('ovs test', () => {
     }
   });
 
+  it('--vs pipelines watching different streams each replay the clips of their own', async () => {
+    const door = join(dir, 'door.ovs');
+    writeFileSync(door, 'model motion = "builtin/motion"\nwatch stream door every 1s with motion\n  on "motion" notify stdout\n');
+    const both = await ovs(['test', motion, '--vs', door, '--clip', `cam=${clip}`, '--clip', `door=${clip}`, '--labels', `cam=${labels}`, '--json', ...cacheArgs()]);
+    expect(both.stderr).toBe('');
+    expect(both.code).toBe(0);
+    const report = JSON.parse(both.stdout);
+    expect(report.pipelines.map((p: { clips: Array<{ stream: string }> }) => p.clips.map((c) => c.stream))).toEqual([['cam'], ['door']]);
+    const stray = await ovs(['test', motion, '--vs', door, '--clip', `cam=${clip}`, '--clip', `door=${clip}`, '--clip', `yard=${clip}`, ...cacheArgs()]);
+    expect(stray.code).toBe(1);
+    expect(stray.stderr).toBe(`ovs test: clip yard: no pipeline has a stream of that name (${motion}: cam; ${door}: door)\n`);
+    const missing = await ovs(['test', motion, '--vs', door, '--clip', `cam=${clip}`, ...cacheArgs()]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('stream door has no clip to replay: give one for each stream (--clip door=FILE)');
+  });
+
   it('a labels file with a mistake: exit 1, the file and line', async () => {
     const bad = join(dir, 'bad.labels');
     writeFileSync(bad, 'motion 2 3\nmotion 3\n');

@@ -123,9 +123,16 @@ replayed, and says so).`,
         if (!loaded) return;
         pipelines.push({ file, ir: loaded.ir });
       }
+      // With --vs, the pipelines may watch different streams: each replays the clips of its own.
+      const streamsOf = (ir: PipelineIr) => ir.nodes.flatMap((n) => (n.type === 'stream' ? [n.name] : []));
+      const clipsOf = (ir: PipelineIr) => (pipelines.length === 1 ? clips : Object.fromEntries(Object.entries(clips).filter(([name]) => streamsOf(ir).includes(name))));
+      const unclaimed = Object.keys(clips).filter((name) => !pipelines.some((p) => streamsOf(p.ir).includes(name)));
+      if (pipelines.length > 1 && unclaimed.length > 0) {
+        return fail(`clip ${unclaimed.join(', ')}: no pipeline has a stream of that name (${pipelines.map((p) => `${p.file}: ${streamsOf(p.ir).join(', ') || '(none)'}`).join('; ')})`);
+      }
       try {
         // Every pipeline's streams and the clips match, before anything is replayed.
-        for (const pipeline of pipelines) replayLib.checkClipNames(pipeline.ir, clips);
+        for (const pipeline of pipelines) replayLib.checkClipNames(pipeline.ir, clipsOf(pipeline.ir));
       } catch (error) {
         if (error instanceof replayLib.ReplayError) return fail(error.message);
         throw error;
@@ -167,7 +174,7 @@ replayed, and says so).`,
         for (const pipeline of pipelines) {
           if (abort.signal.aborted) break;
           const result = await replayLib.replay(pipeline.ir, {
-            clips,
+            clips: clipsOf(pipeline.ir),
             modelMap: Object.fromEntries(Object.entries(modelMap).filter(([name]) => pipeline.ir.nodes.some((n) => n.type === 'model' && n.name === name))),
             speed: speed as Speed,
             ...(flags.fps === undefined ? {} : { fps: flags.fps }),
