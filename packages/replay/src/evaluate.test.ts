@@ -58,6 +58,7 @@ function result(events: EventRecord[], durationMs = 3_600_000): ReplayResult {
     clips: [{ stream: 'cam', file: '/clips/cam.mp4', durationMs, frames: durationMs / 1000, width: 1280, height: 720, originMs: ORIGIN }],
     durationMs,
     wallMs: 60_000,
+    interrupted: false,
     events,
     watchCalls: { 'watch:1': { motion: 3600 } },
     summary: {
@@ -114,6 +115,18 @@ describe('evaluate', () => {
     expect(evaluate(late, { cam: withTolerance }).total).toMatchObject({ truePositives: 1, falsePositives: 1 });
   });
 
+  it('warns of labeled events that can only be missed, or not one by one', () => {
+    const labels = parseLabels('person 10 20\nperson 15 30\ncat 5 9\nperson 4000 4010\ndog 50 60\n', 'cam.labels');
+    const { warnings, total } = evaluate(result([], 3_600_000), { cam: labels });
+    expect(warnings).toEqual([
+      'cam.labels:4: person starts at 1:06:40, after the replayed footage of cam ends (1:00:00): it can only be missed',
+      'cam.labels:1 and cam.labels:2: two "person" events overlap; one alert matches only one of them (merge them into one event)',
+      'cam.labels: no rule of test.ovs fires "cat": its 1 event can only be missed',
+    ]);
+    expect(total.falseNegatives).toBe(5);
+    expect(evaluate(result([]), { cam: LABELS }).warnings).toEqual([]);
+  });
+
   it('an alert whose label the labels never mention is false', () => {
     const { labels } = evaluate(result([event('dog', 'fired', 12_000)]), { cam: parseLabels('person 10 20', 'cam.labels') });
     expect(labels.map((l) => [l.label, l.truePositives, l.falsePositives, l.falseNegatives])).toEqual([
@@ -140,14 +153,23 @@ describe('report and gates', () => {
   it('gates pass or fail with what they measured', () => {
     expect(checkGates(report, { minRecall: 0.3, maxFalsePerHour: 1 })).toEqual([
       { gate: '--min-recall', ok: true, message: 'recall 0.33 >= --min-recall 0.3' },
-      { gate: '--max-false-per-hour', ok: true, message: '1.0 false alarms per hour <= --max-false-per-hour 1' },
+      { gate: '--max-false-per-hour', ok: true, message: '1 false alarms per hour <= --max-false-per-hour 1' },
     ]);
     expect(checkGates(report, { minRecall: 0.9, maxFalsePerHour: 0 }).map((g) => [g.ok, g.message])).toEqual([
       [false, 'recall 0.33 < --min-recall 0.9'],
-      [false, '1.0 false alarms per hour > --max-false-per-hour 0'],
+      [false, '1 false alarms per hour > --max-false-per-hour 0'],
     ]);
     const unlabeled = buildReport(result([]), {});
     expect(checkGates(unlabeled, { minRecall: 0.5 })[0]).toMatchObject({ ok: false, message: expect.stringContaining('give --labels') });
+    const empty = buildReport(result([]), { cam: parseLabels('{"events":[]}', 'cam.json') });
+    expect(checkGates(empty, { minRecall: 0 })[0]).toMatchObject({ ok: false, message: '--min-recall 0: no labeled event to measure recall on (the labels list none)' });
+    const fractional = buildReport(result([event('person', 'confirmed', 500_000)], 3_600_000 * 2), { cam: PEOPLE });
+    expect(checkGates(fractional, { maxFalsePerHour: 0.4 })[0]!.message).toBe('0.5 false alarms per hour > --max-false-per-hour 0.4');
+  });
+
+  it('lists the alerts of a replay without labels', () => {
+    const text = renderReport([buildReport(result([event('dog', 'fired', 12_000), event('person', 'confirmed', 150_000, 151_200)]), {})]);
+    expect(text).toContain('  no labels: give --labels NAME=FILE to score the alerts (precision, recall, delay)\n  alert: dog on cam at 12 s (raised at 12.5 s)\n  alert: person on cam at 2:30 (raised at 2:31.2)\n');
   });
 
   it('renders the scores, the misses, the false alarms and the costs; several pipelines side by side', () => {

@@ -13,6 +13,7 @@
 import { indexGraph } from '@ovs/ir';
 import type { EventRecord } from '@ovs/runner';
 import type { LabeledEvent, Labels } from './labels.js';
+import { formatMediaTime } from './media-time.js';
 import type { ReplayResult } from './replay.js';
 
 export const DEFAULT_TOLERANCE_MS = 1000;
@@ -64,6 +65,8 @@ export interface Evaluation {
   readonly labels: readonly LabelScore[];
   /** Every label together. */
   readonly total: LabelScore;
+  /** Labeled events that can never be matched, or not one by one: said, since they only count as misses. */
+  readonly warnings: readonly string[];
 }
 
 /** The events of a replay that are alerts, one entry per stream of the event. */
@@ -120,7 +123,27 @@ export function evaluate(result: ReplayResult, labels: Readonly<Record<string, L
   const rows = order.map((label) => tallies.get(label)!.score(footageMs));
   const total = new Tally('(all)');
   for (const t of tallies.values()) total.add(t);
-  return { toleranceMs: Math.max(0, ...tolerances), footageMs, labels: rows, total: total.score(footageMs) };
+  return { toleranceMs: Math.max(0, ...tolerances), footageMs, labels: rows, total: total.score(footageMs), warnings: labelWarnings(result, labels, labeledClips) };
+}
+
+/** Labeled events beyond the footage, labels no rule fires, and overlapping events of one label. */
+function labelWarnings(result: ReplayResult, labels: Readonly<Record<string, Labels>>, clips: ReplayResult['clips']): string[] {
+  const fired = new Set(result.ir.nodes.flatMap((n) => (n.type === 'trigger' ? n.labels : [])));
+  const warnings: string[] = [];
+  for (const clip of clips) {
+    const { file, events } = labels[clip.stream]!;
+    for (const e of events.filter((e) => e.startMs >= clip.durationMs)) {
+      warnings.push(`${e.where}: ${e.label} starts at ${formatMediaTime(e.startMs)}, after the replayed footage of ${clip.stream} ends (${formatMediaTime(clip.durationMs)}): it can only be missed`);
+    }
+    for (const label of new Set(events.map((e) => e.label))) {
+      const own = events.filter((e) => e.label === label).sort((a, b) => a.startMs - b.startMs);
+      if (!fired.has(label)) warnings.push(`${file}: no rule of ${result.name} fires "${label}": its ${own.length} event${own.length === 1 ? '' : 's'} can only be missed`);
+      for (let i = 1; i < own.length; i++) {
+        if (own[i]!.startMs <= own[i - 1]!.endMs) warnings.push(`${own[i - 1]!.where} and ${own[i]!.where}: two "${label}" events overlap; one alert matches only one of them (merge them into one event)`);
+      }
+    }
+  }
+  return warnings;
 }
 
 function match(tally: Tally, intervals: readonly LabeledEvent[], alerts: readonly Alert[], toleranceMs: number): void {

@@ -80,4 +80,9 @@ describe('replay settings', () => {
     expect(replayFps(ir([watch(2000), { type: 'escalation', view: { kind: 'window', beforeMs: 30_000, afterMs: 0, maxFps: 4 } }]))).toBe(4);
     expect(replayFps(ir([watch(10)]))).toBe(30);
   });
+  it('reads a file that starts with a UTF-8 byte order mark, JSON or text', () => {
+    for (const [text, file] of [['\uFEFF{"events":[{"label":"person","start":1,"end":2}]}', 'a.json'], ['\uFEFFperson 1 2\n', 'a.labels']]) {
+      expect(parseLabels(text!, file!).events).toEqual([{ label: 'person', startMs: 1000, endMs: 2000, where: expect.any(String) }]);
+    }
+  });
 });

@@ -47,8 +47,10 @@ export async function readLabels(file: string): Promise<Labels> {
 }
 
 export function parseLabels(text: string, file: string): Labels {
-  const json = file.toLowerCase().endsWith('.json') || text.trimStart().startsWith('{');
-  return json ? parseJsonLabels(text, file) : parseTextLabels(text, file);
+  // Editors on some systems start UTF-8 files with a byte order mark, which JSON.parse refuses.
+  const body = text.replace(/^\uFEFF/, '');
+  const json = file.toLowerCase().endsWith('.json') || body.trimStart().startsWith('{');
+  return json ? parseJsonLabels(body, file) : parseTextLabels(body, file);
 }
 
 function parseJsonLabels(text: string, file: string): Labels {

@@ -81,7 +81,7 @@ export function checkGates(report: PipelineReport, gates: Gates): GateResult[] {
     const recall = total?.recall ?? null;
     results.push(
       recall === null
-        ? { gate: '--min-recall', ok: false, message: `--min-recall ${gates.minRecall}: no labeled event to measure recall on (give --labels)` }
+        ? { gate: '--min-recall', ok: false, message: `--min-recall ${gates.minRecall}: no labeled event to measure recall on (${report.evaluation ? 'the labels list none' : 'give --labels'})` }
         : { gate: '--min-recall', ok: recall >= gates.minRecall, message: `recall ${fixed(recall)} ${recall >= gates.minRecall ? '>=' : '<'} --min-recall ${gates.minRecall}` },
     );
   }
@@ -93,12 +93,15 @@ export function checkGates(report: PipelineReport, gates: Gates): GateResult[] {
         : {
             gate: '--max-false-per-hour',
             ok: perHour <= gates.maxFalsePerHour,
-            message: `${rate(perHour)} false alarms per hour ${perHour <= gates.maxFalsePerHour ? '<=' : '>'} --max-false-per-hour ${gates.maxFalsePerHour}`,
+            message: `${exact(perHour)} false alarms per hour ${perHour <= gates.maxFalsePerHour ? '<=' : '>'} --max-false-per-hour ${gates.maxFalsePerHour}`,
           },
     );
   }
   return results;
 }
+
+/** Alerts of unlabeled clips listed in the text report; --json has them all. */
+const MAX_ALERTS_LISTED = 20;
 
 /** The reports as text: a header per pipeline, then the label and model tables (pipelines side by side). */
 export function renderReport(reports: readonly PipelineReport[], gates: readonly GateResult[] = []): string {
@@ -112,6 +115,9 @@ export function renderReport(reports: readonly PipelineReport[], gates: readonly
     }
     out.push(`  replayed at ${r.speed} speed in ${formatSeconds(r.wallMs)}: ${fixed(r.mediaSecondsPerWallSecond, 1)} s of media per second`);
     if (r.interrupted) out.push(`  INTERRUPTED after ${formatMediaTime(r.mediaMs)} of media: every figure below covers only that part`);
+    const warnings = r.evaluation?.warnings ?? [];
+    for (const warning of warnings.slice(0, 5)) out.push(`  warning: ${warning}`);
+    if (warnings.length > 5) out.push(`  (${warnings.length - 5} more warnings; --json lists them all)`);
     const sinks = Object.entries(r.sinks).map(([name, n]) => `${name} ${n}`);
     out.push(`  events: ${r.events.fired} fired, ${r.events.confirmed} confirmed, ${r.events.rejected} rejected, ${r.events.failed} failed; ${r.alerts.length} alert${r.alerts.length === 1 ? '' : 's'}${sinks.length ? `; deliveries (captured): ${sinks.join(', ')}` : ''}`);
     for (const issue of r.issues.slice(0, 5)) out.push(`  problem: ${issue}`);
@@ -140,7 +146,13 @@ export function renderReport(reports: readonly PipelineReport[], gates: readonly
     }
     out.push(`  (tolerance after each labeled end: ${formatMediaTime(Math.max(...evaluated.map((r) => r.evaluation!.toleranceMs)))})`, '');
   } else {
-    out.push('  no labels: give --labels NAME=FILE to score the alerts (precision, recall, delay)', '');
+    out.push('  no labels: give --labels NAME=FILE to score the alerts (precision, recall, delay)');
+    for (const r of reports) {
+      const prefix = several ? `${r.pipeline}: ` : '';
+      for (const a of r.alerts.slice(0, MAX_ALERTS_LISTED)) out.push(`  ${prefix}alert: ${a.labels.join(', ')} on ${a.stream} at ${formatMediaTime(a.frameMs)} (raised at ${formatMediaTime(a.alertMs)})`);
+      if (r.alerts.length > MAX_ALERTS_LISTED) out.push(`  ${prefix}(${r.alerts.length - MAX_ALERTS_LISTED} more alerts; --json lists them all)`);
+    }
+    out.push('');
   }
 
   const modelRows = reports.flatMap((r) =>
@@ -193,3 +205,5 @@ const fixed = (x: number, digits = 2) => x.toFixed(digits);
 /** Rates: whole numbers from 10 on (and 0), one decimal below. */
 const rate = (x: number) => (x >= 10 || x === 0 ? String(Math.round(x)) : x.toFixed(1));
 const formatSeconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** Up to two decimals, enough to see why a gate compared as it did (63.53 > 63.5). */
+const exact = (x: number) => String(Math.round(x * 100) / 100);

@@ -585,7 +585,7 @@ class Run implements RunHandle {
     for (const node of this.#graph.models) {
       const id = this.#modelIds.get(node.id)!;
       const model = byId.get(id);
-      if (!model) missing.push(`  model ${node.name} is "${id}", which the backend does not serve; remap it with --model ${node.name}=<id>`);
+      if (!model) missing.push(`model ${node.name} is "${id}", which the backend does not serve; remap it with --model ${node.name}=<id>`);
       else if (model.status && model.status !== 'ready') {
         // The embedded server loads its builtin models in the background: that is all "unavailable" means there.
         const message = this.#server ? `loading model ${node.name} (${id})…` : `model ${node.name} (${id}) is ${model.status} on the backend; its calls are retried until it is ready`;
@@ -593,7 +593,8 @@ class Run implements RunHandle {
       }
     }
     if (missing.length > 0) {
-      throw new RunError('unknown_model', `${missing.join('\n')}\n  (the backend serves: ${served.models.map((m) => m.id).join(', ') || 'nothing'})`);
+      const serves = `(the backend serves: ${served.models.map((m) => m.id).join(', ') || 'nothing'})`;
+      throw new RunError('unknown_model', missing.length === 1 ? `${missing[0]} ${serves}` : `${missing.length} models are not served:\n  ${missing.join('\n  ')}\n  ${serves}`);
     }
   }
 
