@@ -28,6 +28,8 @@ export interface FileSegment {
   /** Seconds from the start of the file. */
   readonly startS: number;
   readonly durationS?: number;
+  /** Decoder threads (ffmpeg's default: one per core), when segments share the cores. */
+  readonly threads?: number;
 }
 
 /**
@@ -47,6 +49,7 @@ export function ffmpegArgs(source: IngestSource, output: IngestOutput, segment?:
       if (source.loop) args.push('-stream_loop', '-1');
       if (segment && segment.startS > 0) args.push('-ss', seconds(segment.startS));
       if (segment?.durationS !== undefined) args.push('-t', seconds(segment.durationS));
+      if (segment?.threads !== undefined) args.push('-threads', String(segment.threads));
       break;
     case 'rtsp':
       args.push(...LIVE_PROBE, '-rtsp_transport', 'tcp', '-timeout', NETWORK_TIMEOUT_US);

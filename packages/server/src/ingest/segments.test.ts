@@ -22,6 +22,7 @@ describe('planSegments', () => {
       expect(segments[0]!.firstSlot).toBe(-Infinity);
       expect(segments.at(-1)!.lastSlot).toBe(Infinity);
       expect(segments.at(-1)!.durationS).toBeUndefined();
+      expect(segments.every((s) => s.threads === Math.max(1, Math.floor(parallelism / segments.length)))).toBe(true);
       for (let i = 1; i < segments.length; i++) {
         const [before, after] = [segments[i - 1]!, segments[i]!];
         expect(after.firstSlot).toBe(before.lastSlot + 1);

@@ -53,7 +53,9 @@ export function planSegments(clip: ClipFacts | undefined, fps: number | undefine
     // Read from a quarter slot before the first half-slot boundary to a half slot past the last.
     const startS = first === Number.NEGATIVE_INFINITY ? 0 : Math.max(0, (first - 0.5) * slot - clip.startS - slot / 4);
     const endS = last === Number.POSITIVE_INFINITY ? undefined : (last + 0.5) * slot - clip.startS + slot / 2;
-    return { startS, ...(endS !== undefined ? { durationS: endS - startS } : {}), firstSlot: first, lastSlot: last };
+    // The segments share the cores: more decoder threads each would only contend.
+    const threads = Math.max(1, Math.floor(parallelism / count));
+    return { startS, ...(endS !== undefined ? { durationS: endS - startS } : {}), threads, firstSlot: first, lastSlot: last };
   });
 }
 
