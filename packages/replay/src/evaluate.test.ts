@@ -152,11 +152,11 @@ describe('report and gates', () => {
 
   it('gates pass or fail with what they measured', () => {
     expect(checkGates(report, { minRecall: 0.3, maxFalsePerHour: 1 })).toEqual([
-      { gate: '--min-recall', ok: true, message: 'recall 0.33 >= --min-recall 0.3' },
+      { gate: '--min-recall', ok: true, message: 'recall 0.3333 >= --min-recall 0.3' },
       { gate: '--max-false-per-hour', ok: true, message: '1 false alarms per hour <= --max-false-per-hour 1' },
     ]);
     expect(checkGates(report, { minRecall: 0.9, maxFalsePerHour: 0 }).map((g) => [g.ok, g.message])).toEqual([
-      [false, 'recall 0.33 < --min-recall 0.9'],
+      [false, 'recall 0.3333 < --min-recall 0.9'],
       [false, '1 false alarms per hour > --max-false-per-hour 0'],
     ]);
     const unlabeled = buildReport(result([]), {});
@@ -169,7 +169,16 @@ describe('report and gates', () => {
 
   it('lists the alerts of a replay without labels', () => {
     const text = renderReport([buildReport(result([event('dog', 'fired', 12_000), event('person', 'confirmed', 150_000, 151_200)]), {})]);
-    expect(text).toContain('  no labels: give --labels NAME=FILE to score the alerts (precision, recall, delay)\n  alert: dog on cam at 12 s (raised at 12.5 s)\n  alert: person on cam at 2:30 (raised at 2:31.2)\n');
+    expect(text).toContain('  no labels: give --labels NAME=FILE to score the alerts (precision, recall, delay)\n  alert: dog on cam at 12 s (raised at 12.5 s; no labels)\n  alert: person on cam at 2:30 (raised at 2:31.2; no labels)\n');
+  });
+
+  it('lists the alerts on clips without labels beside the scores of those with', () => {
+    const base = result([event('dog', 'fired', 12_000)]);
+    const door = { ...base.clips[0]!, stream: 'door', file: '/clips/door.mp4' };
+    const doorAlert = { ...event('person', 'confirmed', 30_000), streams: [{ name: 'door', id: 'd' }], stream: { name: 'door', id: 'd' }, frames: [{ stream: { name: 'door', id: 'd' }, ref: '', frame_index: 30, timestamp_ms: 30_000, source: 'resolved' as const }] };
+    const text = renderReport([buildReport({ ...base, clips: [base.clips[0]!, door], events: [...base.events, doorAlert] }, { cam: LABELS })]);
+    expect(text).toContain('  alert: person on door at 30 s (raised at 30.5 s; no labels)\n');
+    expect(text).not.toContain('on cam at 12 s (raised');
   });
 
   it('renders the scores, the misses, the false alarms and the costs; several pipelines side by side', () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseLabels } from './labels.js';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseLabels, readLabels } from './labels.js';
 import { formatMediaTime, parseMediaTime } from './media-time.js';
 import { parseSpeed, replayFps } from './settings.js';
 import type { PipelineIr } from '@ovs/ir';
@@ -83,6 +86,16 @@ describe('replay settings', () => {
   it('reads a file that starts with a UTF-8 byte order mark, JSON or text', () => {
     for (const [text, file] of [['\uFEFF{"events":[{"label":"person","start":1,"end":2}]}', 'a.json'], ['\uFEFFperson 1 2\n', 'a.labels']]) {
       expect(parseLabels(text!, file!).events).toEqual([{ label: 'person', startMs: 1000, endMs: 2000, where: expect.any(String) }]);
+    }
+  });
+  it('says a UTF-16 labels file is one, instead of misreading it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ovs-labels-'));
+    try {
+      const file = path.join(dir, 'door.labels');
+      writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('person 1 2\n', 'utf16le')]));
+      await expect(readLabels(file)).rejects.toThrow(`${file}: the labels file is UTF-16 text; save it as UTF-8`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

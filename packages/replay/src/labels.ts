@@ -36,14 +36,18 @@ export class LabelsError extends Error {
 }
 
 export async function readLabels(file: string): Promise<Labels> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new LabelsError(`${file}: cannot read the labels file${code === 'ENOENT' ? ': no such file' : `: ${(error as Error).message}`}`);
   }
-  return parseLabels(text, file);
+  // A UTF-16 byte order mark (Windows editors' "Unicode"): the text would read as garbage.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new LabelsError(`${file}: the labels file is UTF-16 text; save it as UTF-8`);
+  }
+  return parseLabels(bytes.toString('utf8'), file);
 }
 
 export function parseLabels(text: string, file: string): Labels {

@@ -82,7 +82,7 @@ export function checkGates(report: PipelineReport, gates: Gates): GateResult[] {
     results.push(
       recall === null
         ? { gate: '--min-recall', ok: false, message: `--min-recall ${gates.minRecall}: no labeled event to measure recall on (${report.evaluation ? 'the labels list none' : 'give --labels'})` }
-        : { gate: '--min-recall', ok: recall >= gates.minRecall, message: `recall ${fixed(recall)} ${recall >= gates.minRecall ? '>=' : '<'} --min-recall ${gates.minRecall}` },
+        : { gate: '--min-recall', ok: recall >= gates.minRecall, message: `recall ${exact(recall)} ${recall >= gates.minRecall ? '>=' : '<'} --min-recall ${gates.minRecall}` },
     );
   }
   if (gates.maxFalsePerHour !== undefined) {
@@ -100,7 +100,7 @@ export function checkGates(report: PipelineReport, gates: Gates): GateResult[] {
   return results;
 }
 
-/** Alerts of unlabeled clips listed in the text report; --json has them all. */
+/** Alerts on clips without labels listed in the text report; --json has them all. */
 const MAX_ALERTS_LISTED = 20;
 
 /** The reports as text: a header per pipeline, then the label and model tables (pipelines side by side). */
@@ -111,7 +111,7 @@ export function renderReport(reports: readonly PipelineReport[], gates: readonly
     out.push(`ovs test ${r.pipeline}`);
     for (const c of r.clips) {
       const size = c.width && c.height ? `, ${c.width}x${c.height}` : '';
-      out.push(`  clip ${c.stream}: ${c.file} (${formatMediaTime(c.durationMs)}${size}, ${c.frames} frames at ${r.fps} fps)${c.labels ? `, labels ${c.labels}` : ''}`);
+      out.push(`  clip ${c.stream}: ${c.file} (${formatMediaTime(c.durationMs)}${size}, ${c.frames} frame${c.frames === 1 ? '' : 's'} at ${r.fps} fps)${c.labels ? `, labels ${c.labels}` : ''}`);
     }
     out.push(`  replayed at ${r.speed} speed in ${formatSeconds(r.wallMs)}: ${fixed(r.mediaSecondsPerWallSecond, 1)} s of media per second`);
     if (r.interrupted) out.push(`  INTERRUPTED after ${formatMediaTime(r.mediaMs)} of media: every figure below covers only that part`);
@@ -144,16 +144,19 @@ export function renderReport(reports: readonly PipelineReport[], gates: readonly
         out.push(`  ${prefix}false alarm: ${alert?.labels.join(', ') ?? '?'} on ${fa.stream} at ${formatMediaTime(fa.frameMs)}`);
       }
     }
-    out.push(`  (tolerance after each labeled end: ${formatMediaTime(Math.max(...evaluated.map((r) => r.evaluation!.toleranceMs)))})`, '');
+    out.push(`  (tolerance after each labeled end: ${formatMediaTime(Math.max(...evaluated.map((r) => r.evaluation!.toleranceMs)))})`);
   } else {
     out.push('  no labels: give --labels NAME=FILE to score the alerts (precision, recall, delay)');
-    for (const r of reports) {
-      const prefix = several ? `${r.pipeline}: ` : '';
-      for (const a of r.alerts.slice(0, MAX_ALERTS_LISTED)) out.push(`  ${prefix}alert: ${a.labels.join(', ')} on ${a.stream} at ${formatMediaTime(a.frameMs)} (raised at ${formatMediaTime(a.alertMs)})`);
-      if (r.alerts.length > MAX_ALERTS_LISTED) out.push(`  ${prefix}(${r.alerts.length - MAX_ALERTS_LISTED} more alerts; --json lists them all)`);
-    }
-    out.push('');
   }
+  // The alerts on clips without labels: listed, not scored.
+  for (const r of reports) {
+    const unlabeled = new Set(r.clips.filter((c) => c.labels === null).map((c) => c.stream));
+    const alerts = r.alerts.filter((a) => unlabeled.has(a.stream));
+    const prefix = several ? `${r.pipeline}: ` : '';
+    for (const a of alerts.slice(0, MAX_ALERTS_LISTED)) out.push(`  ${prefix}alert: ${a.labels.join(', ')} on ${a.stream} at ${formatMediaTime(a.frameMs)} (raised at ${formatMediaTime(a.alertMs)}; no labels)`);
+    if (alerts.length > MAX_ALERTS_LISTED) out.push(`  ${prefix}(${alerts.length - MAX_ALERTS_LISTED} more alerts on clips without labels; --json lists them all)`);
+  }
+  out.push('');
 
   const modelRows = reports.flatMap((r) =>
     r.models.map((m) => [
@@ -205,5 +208,5 @@ const fixed = (x: number, digits = 2) => x.toFixed(digits);
 /** Rates: whole numbers from 10 on (and 0), one decimal below. */
 const rate = (x: number) => (x >= 10 || x === 0 ? String(Math.round(x)) : x.toFixed(1));
 const formatSeconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-/** Up to two decimals, enough to see why a gate compared as it did (63.53 > 63.5). */
-const exact = (x: number) => String(Math.round(x * 100) / 100);
+/** Up to four decimals, enough to see why a gate compared as it did (0.6667 < 0.667). */
+const exact = (x: number) => String(Math.round(x * 10_000) / 10_000);

@@ -31,7 +31,7 @@ describe('ovs test', () => {
     expect(stdout).toContain(`ovs test ${motion}\n  clip cam: ${clip} (4 s, 160x120, 4 frames at 1 fps), labels ${labels}`);
     expect(stdout).toMatch(/\n {2}motion +1 +1 +1 +0 +0 +0 +1\.00 +1\.00 /);
     expect(stdout).toMatch(/\n {2}motion +builtin\/motion +\d+ /);
-    expect(stdout).toContain('pass: recall 1.00 >= --min-recall 1');
+    expect(stdout).toContain('pass: recall 1 >= --min-recall 1');
   });
 
   it('exits 1 and says which gate failed', async () => {
@@ -39,9 +39,9 @@ describe('ovs test', () => {
     writeFileSync(strict, 'motion 2 3\nmotion 0 1\n');
     const { code, stdout, stderr } = await ovs(['test', motion, '--clip', `cam=${clip}`, '--labels', `cam=${strict}`, '--min-recall', '0.9', ...cacheArgs()]);
     expect(code).toBe(1);
-    expect(stdout).toContain('FAIL: recall 0.50 < --min-recall 0.9');
+    expect(stdout).toContain('FAIL: recall 0.5 < --min-recall 0.9');
     expect(stdout).toContain(`missed: motion 0 s–1 s (${strict}:2)`);
-    expect(stderr).toBe('ovs test: gate failed: recall 0.50 < --min-recall 0.9\n');
+    expect(stderr).toBe('ovs test: gate failed: recall 0.5 < --min-recall 0.9\n');
   });
 
   it('--json: one document; --vs: both pipelines, side by side; a re-run asks no model', async () => {
@@ -121,6 +121,9 @@ describe('ovs test', () => {
       expect(result.stdout).toBe('');
       expect(result.stderr).toBe(`ovs test: the response cache ${cacheDir} cannot keep answers (${code}): give a directory it can write with --cache-dir (or OVS_CACHE_DIR), or replay without a cache (--no-cache)\n`);
     }
+    const empty = await ovs(['test', motion, '--clip', `cam=${clip}`, '--cache-dir', '']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('ovs test: --cache-dir needs a directory (or leave it out for the default)');
   });
 
   it('--vs pipelines watching different streams each replay the clips of their own', async () => {

@@ -159,6 +159,7 @@ replayed, and says so).`,
         throw error;
       }
 
+      if (flags.cacheDir?.trim() === '') return usage(ctx, '--cache-dir needs a directory (or leave it out for the default)');
       let cache: ResponseCache | undefined;
       try {
         cache = flags.cache ? await replayLib.openResponseCache(path.resolve(flags.cacheDir ?? defaultCacheDir(ctx.io.env))) : undefined;

@@ -23,11 +23,10 @@ const PROTOCOLS: Readonly<Record<IngestSource['type'], string>> = {
   file: 'file,crypto',
 };
 
-/** A part of a file decoded on its own (see segments.ts): from `startS` for `durationS` (to the end without). */
+/** A part of a file decoded on its own (see segments.ts): from the keyframe before `startS` on. */
 export interface FileSegment {
   /** Seconds from the start of the file. */
   readonly startS: number;
-  readonly durationS?: number;
   /** Decoder threads (ffmpeg's default: one per core), when segments share the cores. */
   readonly threads?: number;
 }
@@ -47,8 +46,8 @@ export function ffmpegArgs(source: IngestSource, output: IngestOutput, segment?:
       if (source.pace === 'realtime') args.push('-re');
       if (source.pace === 'asap') args.push('-copyts');
       if (source.loop) args.push('-stream_loop', '-1');
-      if (segment && segment.startS > 0) args.push('-ss', seconds(segment.startS));
-      if (segment?.durationS !== undefined) args.push('-t', seconds(segment.durationS));
+      // Every frame from the keyframe before the seek point is kept (not only those after it).
+      if (segment && segment.startS > 0) args.push('-noaccurate_seek', '-ss', seconds(segment.startS));
       if (segment?.threads !== undefined) args.push('-threads', String(segment.threads));
       break;
     case 'rtsp':

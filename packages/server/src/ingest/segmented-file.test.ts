@@ -2,8 +2,11 @@
  * Replays decode long clips in parallel segments; the frames must be exactly those one ffmpeg
  * decoding the whole file keeps: same times, same bytes, same order. Checked with real ffmpeg on
  * clips with B-frames and keyframes far apart (a seek lands well before its cut), in MP4 and
- * Matroska, at sampling rates whose cuts fall on and between the clip's own frame times.
+ * Matroska, at sampling rates whose cuts fall on and between the clip's own frame times, on a
+ * clip sparser than the sampling (one frame fills several slots) and across a gap in the
+ * recording that spans a cut.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +27,13 @@ beforeAll(() => {
   for (const name of ['clip.mp4', 'clip.mkv', 'clip.ts']) {
     clips[name] = makeTestClip(tmp.dir, { name, seconds: 30, fps: 30, bFrames: 3, keyframeSeconds: 4 });
   }
+  // A camera recording one frame a second.
+  clips['sparse.mp4'] = makeTestClip(tmp.dir, { name: 'sparse.mp4', seconds: 30, fps: 1, keyframeSeconds: 4 });
+  // Nothing recorded from 7 s to 13 s: the cut at 10 s falls in the gap.
+  const gap = path.join(tmp.dir, 'gap.mp4');
+  const made = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', clips['clip.mp4']!, '-vf', "select='not(between(t,7,13))'", '-fps_mode', 'vfr', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', gap], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`ffmpeg failed making ${gap}: ${made.stderr}`);
+  clips['gap.mp4'] = gap;
 });
 afterAll(() => tmp.remove());
 
@@ -66,6 +76,10 @@ describe('decoding a replayed clip in segments', () => {
     ['clip.mp4', 3],
     ['clip.mkv', 7],
     ['clip.mkv', 2.5],
+    ['sparse.mp4', 2],
+    ['sparse.mp4', 3],
+    ['gap.mp4', 2],
+    ['gap.mp4', 5],
   ])('keeps exactly the frames of one whole decode: %s at %s fps', async (name, fps) => {
     const file = clips[name]!;
     const facts = await probeClip('ffprobe', file);
@@ -74,6 +88,7 @@ describe('decoding a replayed clip in segments', () => {
     expect(split.length).toBe(3);
     const whole = await decode(file, fps, planSegments(undefined, fps, 1));
     expect(whole.failure).toBeUndefined();
+    // Every slot has its frame, repeated where the recording has none of its own.
     expect(whole.frames.length).toBe(30 * fps);
     // Small waiting limits and a consumer that keeps pausing: later segments wait, paused, in turn.
     const parts = await decode(file, fps, split, 7);

@@ -2,8 +2,9 @@
  * A replayed file decoded as several segments at once (see segments.ts), one ffmpeg each, its
  * frames delivered in order as if one ffmpeg had decoded the whole file: the first unfinished
  * segment's frames go straight on; later segments' frames wait in memory (their ffmpeg paused
- * when too many bytes wait) until every segment before them has ended. A failing segment fails
- * the source: a replay does not retry.
+ * when too many bytes wait) until every segment before them has ended. A segment is stopped as
+ * soon as it gives a frame past its last slot, and the next one's frames are delivered from the
+ * slot after the last one delivered. A failing segment fails the source: a replay does not retry.
  */
 import type { Logger } from 'pino';
 import { ffmpegArgs, type IngestOutput } from './ffmpeg-args.js';
@@ -33,8 +34,10 @@ interface SegmentRun {
   readonly run: FfmpegRun;
   readonly waiting: IngestedFrame[];
   waitingBytes: number;
-  /** Frames kept (within the segment's slots). */
+  /** Frames kept (up to the segment's last slot). */
   frames: number;
+  /** It gave a frame past its last slot: it was stopped, its part complete. */
+  complete: boolean;
   exit: FfmpegExit | undefined;
 }
 
@@ -44,6 +47,8 @@ export class SegmentedFile implements FrameSource {
   #head = 0;
   /** Paused by the consumer (the clock gate's buffer is full). */
   #paused = false;
+  /** The slot of the last frame delivered (segments overlap: the next one goes on from here). */
+  #lastSlot = Number.NEGATIVE_INFINITY;
   #state: PulledSourceState = 'connecting';
   #lastError: string | null = null;
   #delivering = false;
@@ -65,6 +70,7 @@ export class SegmentedFile implements FrameSource {
         waiting: [],
         waitingBytes: 0,
         frames: 0,
+        complete: false,
         exit: undefined,
       };
       void entry.run.exited.then((exit) => {
@@ -101,18 +107,28 @@ export class SegmentedFile implements FrameSource {
   }
 
   #frame(entry: SegmentRun, jpeg: Buffer, mediaTimeMs: number | undefined): void {
-    if (this.#finished) return;
+    if (this.#finished || entry.complete) return;
     const size = readJpegSize(jpeg);
     if (!size || mediaTimeMs === undefined) return; // not a usable frame; skip it, as PulledSource does
-    const fps = this.options.output.maxFps;
-    const slot = fps === undefined ? 0 : Math.round((mediaTimeMs * fps) / 1000);
-    if (fps !== undefined && (slot < entry.segment.firstSlot || slot > entry.segment.lastSlot)) return;
+    const slot = this.#slotOf(mediaTimeMs);
+    if (slot > entry.segment.lastSlot) {
+      // Slots come in order: every slot of this segment has been given. The rest is the next one's.
+      entry.complete = true;
+      void entry.run.stop(this.options.stopGraceMs);
+      return;
+    }
     entry.frames += 1;
     this.#state = 'streaming';
     entry.waiting.push({ jpeg, width: size.width, height: size.height, mediaTimeMs });
     entry.waitingBytes += jpeg.byteLength;
     if (entry === this.#runs[this.#head]) this.#deliver();
     else if (entry.waitingBytes > this.options.maxWaitingBytes) entry.run.pause();
+  }
+
+  /** A frame's slot: its time in frame intervals at the output rate (one slot without a rate: the file is decoded whole). */
+  #slotOf(mediaTimeMs: number): number {
+    const fps = this.options.output.maxFps;
+    return fps === undefined ? Number.NEGATIVE_INFINITY : Math.round((mediaTimeMs * fps) / 1000);
   }
 
   /** Delivers what the head segment has, moving on past segments that ended, until paused or out of frames. */
@@ -126,12 +142,16 @@ export class SegmentedFile implements FrameSource {
         while (head.waiting.length > 0 && !this.#paused && !this.#finished) {
           const frame = head.waiting.shift()!;
           head.waitingBytes -= frame.jpeg.byteLength;
+          const slot = this.#slotOf(frame.mediaTimeMs!);
+          // Slots the segment before already delivered (it decoded up to them, from earlier frames).
+          if (slot <= this.#lastSlot && slot !== Number.NEGATIVE_INFINITY) continue;
+          this.#lastSlot = slot;
           this.options.onFrame(frame);
         }
         if (this.#paused || this.#finished) return head.run.pause();
         head.run.resume();
         if (head.exit === undefined) return;
-        if (head.exit.code !== 0) return this.#fail(head.run, head.exit, head.frames);
+        if (head.exit.code !== 0 && !head.complete) return this.#fail(head.run, head.exit, head.frames);
         this.#head += 1;
       }
     } finally {

@@ -4,11 +4,17 @@
  * on one thread), and a replay's speed is ffmpeg's.
  *
  * The frames must be exactly those one ffmpeg decoding the whole file keeps. With an `fps` cap,
- * the kept frame for slot n (media time n/fps, on the file's own timeline: `-copyts`) is the last
- * frame before (n + 0.5)/fps. So segments are cut at half-slots: segment i owns slots
- * `firstSlot..lastSlot`, and reads a little more on each side (what it keeps beyond them is
- * dropped by the reader), so that every frame deciding its slots is decoded, whatever rounding
- * the seek does. Only containers with an index seek exactly (MP4/MOV, Matroska/WebM); other
+ * the frame kept for slot n (media time n/fps, on the file's own timeline: `-copyts`) is the last
+ * frame before (n + 0.5)/fps, however long before: across a gap in the recording, or in a clip
+ * sparser than the cap, one frame fills several slots. So a segment:
+ * - starts decoding at the keyframe before its first slot's boundary, keeping every frame from
+ *   there (no exact seek), so that it knows the frame of each slot from that keyframe's on;
+ * - reads on past its last slot until a later slot appears (then every slot up to its last is
+ *   decided) and is stopped there (see segmented-file.ts);
+ * - hands over to the next at the last slot it delivered: the next one's frames from the slot
+ *   after it are delivered, and a keyframe before a boundary is never after the last frame read
+ *   before it, so no slot is left out.
+ * Only containers with an index seek to the keyframe asked for (MP4/MOV, Matroska/WebM); other
  * clips are decoded whole.
  */
 import { execFile } from 'node:child_process';
@@ -25,7 +31,7 @@ export interface ClipFacts {
 }
 
 export interface PlannedSegment extends FileSegment {
-  /** The slots (frame times `slot / fps`) this segment delivers; the others it decodes are dropped. */
+  /** The slots (frame times `slot / fps`) this segment is for; it is stopped once past `lastSlot`. */
   readonly firstSlot: number;
   readonly lastSlot: number;
 }
@@ -48,15 +54,15 @@ export function planSegments(clip: ClipFacts | undefined, fps: number | undefine
   // Slot n's frame is the last one before (n + 0.5) / fps: cut there, on the file's timeline.
   const cuts: number[] = [];
   for (let i = 1; i < count; i++) cuts.push(Math.round((clip.startS + (clip.durationS * i) / count) * fps));
-  return [Number.NEGATIVE_INFINITY, ...cuts].map((first, i) => {
-    const last = i < cuts.length ? cuts[i]! - 1 : Number.POSITIVE_INFINITY;
-    // Read from a quarter slot before the first half-slot boundary to a half slot past the last.
-    const startS = first === Number.NEGATIVE_INFINITY ? 0 : Math.max(0, (first - 0.5) * slot - clip.startS - slot / 4);
-    const endS = last === Number.POSITIVE_INFINITY ? undefined : (last + 0.5) * slot - clip.startS + slot / 2;
-    // The segments share the cores: more decoder threads each would only contend.
-    const threads = Math.max(1, Math.floor(parallelism / count));
-    return { startS, ...(endS !== undefined ? { durationS: endS - startS } : {}), threads, firstSlot: first, lastSlot: last };
-  });
+  // The segments share the cores: more decoder threads each would only contend.
+  const threads = Math.max(1, Math.floor(parallelism / count));
+  return [Number.NEGATIVE_INFINITY, ...cuts].map((first, i) => ({
+    // A quarter slot before the boundary: the keyframe found is before it, whatever the rounding.
+    startS: first === Number.NEGATIVE_INFINITY ? 0 : Math.max(0, (first - 0.5) * slot - clip.startS - slot / 4),
+    threads,
+    firstSlot: first,
+    lastSlot: i < cuts.length ? cuts[i]! - 1 : Number.POSITIVE_INFINITY,
+  }));
 }
 
 /** Start, duration, container and video streams of a file, from ffprobe; undefined when it cannot tell. */
