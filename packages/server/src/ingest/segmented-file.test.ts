@@ -29,9 +29,15 @@ beforeAll(() => {
   }
   // A camera recording one frame a second.
   clips['sparse.mp4'] = makeTestClip(tmp.dir, { name: 'sparse.mp4', seconds: 30, fps: 1, keyframeSeconds: 4 });
-  // Nothing recorded from 7 s to 13 s: the cut at 10 s falls in the gap.
+  // Nothing recorded from 7 s to 13 s: the cut at 10 s falls in the gap. The keyframe after it,
+  // B-frames before it, is stored (decode time) before the gap: a seek to the cut finds it, and
+  // the segment after the cut starts only at 13 s.
   const gap = path.join(tmp.dir, 'gap.mp4');
-  const made = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', clips['clip.mp4']!, '-vf', "select='not(between(t,7,13))'", '-fps_mode', 'vfr', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', gap], { encoding: 'utf8' });
+  const made = spawnSync(
+    'ffmpeg',
+    ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30:duration=30', '-vf', "select='not(between(t,7,13))'", '-fps_mode', 'vfr', '-c:v', 'libx264', '-preset', 'ultrafast', '-bf', '3', '-g', '120', '-force_key_frames', '13.03', gap],
+    { encoding: 'utf8' },
+  );
   if (made.status !== 0) throw new Error(`ffmpeg failed making ${gap}: ${made.stderr}`);
   clips['gap.mp4'] = gap;
 });

@@ -2,9 +2,13 @@
  * A replayed file decoded as several segments at once (see segments.ts), one ffmpeg each, its
  * frames delivered in order as if one ffmpeg had decoded the whole file: the first unfinished
  * segment's frames go straight on; later segments' frames wait in memory (their ffmpeg paused
- * when too many bytes wait) until every segment before them has ended. A segment is stopped as
- * soon as it gives a frame past its last slot, and the next one's frames are delivered from the
- * slot after the last one delivered. A failing segment fails the source: a replay does not retry.
+ * when too many bytes wait) until every segment before them has ended.
+ *
+ * A segment decodes the file continuously from where it starts, so every slot it gives is right;
+ * the next one is right from a moment after its first frame (its keyframe) on. So a segment goes
+ * on past its own last slot until the next one has shown where it starts, and stops once past
+ * both; the next one's frames are then delivered from the slot after the last one delivered.
+ * A failing segment fails the source: a replay does not retry.
  */
 import type { Logger } from 'pino';
 import { ffmpegArgs, type IngestOutput } from './ffmpeg-args.js';
@@ -36,10 +40,19 @@ interface SegmentRun {
   waitingBytes: number;
   /** Frames kept (up to the segment's last slot). */
   frames: number;
-  /** It gave a frame past its last slot: it was stopped, its part complete. */
+  /** The slot of its first frame and of its latest one (undefined before any). */
+  firstSeenSlot: number | undefined;
+  lastSeenSlot: number | undefined;
+  /** It gave a frame past its limit (see #limitOf): it was stopped, its part complete. */
   complete: boolean;
   exit: FfmpegExit | undefined;
 }
+
+/**
+ * How long after a segment's first frame it is trusted: frames shown before its keyframe (open
+ * GOPs) reference pictures it never decoded.
+ */
+const SETTLE_S = 1;
 
 export class SegmentedFile implements FrameSource {
   #runs: SegmentRun[] = [];
@@ -70,6 +83,8 @@ export class SegmentedFile implements FrameSource {
         waiting: [],
         waitingBytes: 0,
         frames: 0,
+        firstSeenSlot: undefined,
+        lastSeenSlot: undefined,
         complete: false,
         exit: undefined,
       };
@@ -111,18 +126,48 @@ export class SegmentedFile implements FrameSource {
     const size = readJpegSize(jpeg);
     if (!size || mediaTimeMs === undefined) return; // not a usable frame; skip it, as PulledSource does
     const slot = this.#slotOf(mediaTimeMs);
-    if (slot > entry.segment.lastSlot) {
-      // Slots come in order: every slot of this segment has been given. The rest is the next one's.
-      entry.complete = true;
-      void entry.run.stop(this.options.stopGraceMs);
-      return;
-    }
+    const first = entry.firstSeenSlot === undefined;
+    entry.firstSeenSlot ??= slot;
+    entry.lastSeenSlot = slot;
+    if (slot > this.#limitOf(entry)) return this.#complete(entry);
     entry.frames += 1;
     this.#state = 'streaming';
     entry.waiting.push({ jpeg, width: size.width, height: size.height, mediaTimeMs });
     entry.waitingBytes += jpeg.byteLength;
+    // Where this segment starts sets the limit of those before it.
+    if (first) for (const earlier of this.#runs.slice(0, this.#runs.indexOf(entry))) this.#enforceLimit(earlier);
     if (entry === this.#runs[this.#head]) this.#deliver();
     else if (entry.waitingBytes > this.options.maxWaitingBytes) entry.run.pause();
+  }
+
+  /**
+   * The last slot a segment gives: its own last one, or later when the next segment (the first
+   * later one with a frame) is trusted only from a later slot; unbounded while that is unknown.
+   */
+  #limitOf(entry: SegmentRun): number {
+    const fps = this.options.output.maxFps;
+    if (fps === undefined) return Number.POSITIVE_INFINITY;
+    for (const later of this.#runs.slice(this.#runs.indexOf(entry) + 1)) {
+      if (later.firstSeenSlot !== undefined) return Math.max(entry.segment.lastSlot, later.firstSeenSlot + Math.ceil(SETTLE_S * fps) - 1);
+      if (later.exit === undefined) return Number.POSITIVE_INFINITY;
+    }
+    return Number.POSITIVE_INFINITY;
+  }
+
+  /** Drops what a running segment holds past its limit, and stops it once it has gone past. */
+  #enforceLimit(entry: SegmentRun): void {
+    if (entry.complete || entry.exit !== undefined) return;
+    const limit = this.#limitOf(entry);
+    const kept = entry.waiting.filter((f) => this.#slotOf(f.mediaTimeMs!) <= limit);
+    for (const dropped of entry.waiting.slice(kept.length)) entry.waitingBytes -= dropped.jpeg.byteLength;
+    entry.waiting.splice(kept.length);
+    if (entry.lastSeenSlot !== undefined && entry.lastSeenSlot > limit) this.#complete(entry);
+  }
+
+  /** Slots come in order: a segment past its limit has given every slot it is for. */
+  #complete(entry: SegmentRun): void {
+    entry.complete = true;
+    void entry.run.stop(this.options.stopGraceMs);
   }
 
   /** A frame's slot: its time in frame intervals at the output rate (one slot without a rate: the file is decoded whole). */
