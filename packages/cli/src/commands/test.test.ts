@@ -89,6 +89,7 @@ describe('ovs test', () => {
     [['--clip', 'cam=x.mp4', '--labels', 'door=x.labels'], 2, 'ovs test: --labels door: no --clip of that name'],
     [['--clip', 'cam=x.mp4', '--model', 'gemma=builtin/detect'], 2, 'ovs test: --model gemma: no pipeline uses a model of that name'],
     [['--clip', 'cam=x.mp4', '--min-recall', '2'], 2, 'expected a number from 0 to 1'],
+    [['--clip', 'cam=x.mp4', '--vs', motion], 2, `ovs test: --vs ${motion} is the pipeline itself: give another pipeline to compare with`],
     [['--clip', 'door=x.mp4'], 1, 'motion.ovs: clip door: the pipeline has no stream of that name (its streams: cam)'],
     [['--clip', 'cam=missing.mp4'], 1, 'ovs test: clip cam: missing.mp4 does not exist'],
   ])('%j: exit %i, %s', async (args, status, message) => {

@@ -117,6 +117,9 @@ replayed, and says so).`,
       const unknownLabels = Object.keys(flags.labels ?? {}).filter((name) => !(name in clips));
       if (unknownLabels.length > 0) return usage(ctx, `--labels ${unknownLabels.join(', ')}: no --clip of that name (labels belong to a clip)`);
 
+      if (flags.vs !== undefined && path.resolve(flags.vs) === path.resolve(pipelinePath)) {
+        return usage(ctx, `--vs ${flags.vs} is the pipeline itself: give another pipeline to compare with`);
+      }
       const pipelines: Array<{ file: string; ir: PipelineIr }> = [];
       for (const file of flags.vs === undefined ? [pipelinePath] : [pipelinePath, flags.vs]) {
         const loaded = await loadPipeline(file, ctx);
