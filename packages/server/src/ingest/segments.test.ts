@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ffprobeBeside, planSegments, type ClipFacts } from './segments.js';
+import { ffprobeBeside, MAX_SEGMENTS, planSegments, type ClipFacts } from './segments.js';
 
 const MP4: ClipFacts = { startS: 0, durationS: 600, format: 'mov,mp4,m4a,3gp,3g2,mj2', videoStreams: 1 };
 
@@ -12,6 +12,12 @@ describe('planSegments', () => {
     expect(planSegments(MP4, 1, 1)).toEqual(whole); // one core
     expect(planSegments({ ...MP4, durationS: 100 }, 1, 4)).toEqual(whole); // under two minimum segments
     expect(planSegments({ ...MP4, videoStreams: 0 }, 1, 4)).toEqual(whole); // nothing to decode
+  });
+
+  it('makes at most one segment per core and per minute, and at most MAX_SEGMENTS', () => {
+    expect(planSegments({ ...MP4, durationS: 150 }, 1, 4)).toHaveLength(2);
+    expect(planSegments({ ...MP4, durationS: 3600 }, 1, 64)).toHaveLength(MAX_SEGMENTS);
+    expect(planSegments({ ...MP4, durationS: 3600 }, 1, 64).every((s) => s.threads === 8)).toBe(true);
   });
 
   it('cuts at half-slots into contiguous slot ranges, each seeking to a keyframe before its own', () => {

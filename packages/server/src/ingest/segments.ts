@@ -38,6 +38,8 @@ export interface PlannedSegment extends FileSegment {
 
 /** A segment shorter than this is not worth its seek (decoding from the keyframe before it). */
 export const MIN_SEGMENT_S = 60;
+/** Each ffmpeg holds its own decoder state (tens of MB at HD): beyond this many, memory grows faster than speed. */
+export const MAX_SEGMENTS = 8;
 const SEEKABLE_FORMATS = /^(mov,mp4|matroska)/;
 const PROBE_TIMEOUT_MS = 30_000;
 
@@ -48,7 +50,7 @@ const PROBE_TIMEOUT_MS = 30_000;
 export function planSegments(clip: ClipFacts | undefined, fps: number | undefined, parallelism: number, minSegmentS = MIN_SEGMENT_S): PlannedSegment[] {
   const whole: PlannedSegment[] = [{ startS: 0, firstSlot: Number.NEGATIVE_INFINITY, lastSlot: Number.POSITIVE_INFINITY }];
   if (!clip || fps === undefined || clip.videoStreams === 0 || !SEEKABLE_FORMATS.test(clip.format)) return whole;
-  const count = Math.min(Math.floor(parallelism), Math.floor(clip.durationS / minSegmentS));
+  const count = Math.min(Math.floor(parallelism), Math.floor(clip.durationS / minSegmentS), MAX_SEGMENTS);
   if (!(count > 1)) return whole;
   const slot = 1 / fps;
   // Slot n's frame is the last one before (n + 0.5) / fps: cut there, on the file's timeline.
