@@ -4,3 +4,4 @@ export * from './chat.js';
 export * from './models.js';
 export * from './streams.js';
 export * from './bindings.js';
+export * from './http.js';

@@ -13,6 +13,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
+import { NULL_BODY_STATUSES } from '@ovs/protocol';
 
 /** The shape of the global fetch, as the openai client's `fetch` option expects it. */
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -45,8 +46,6 @@ export class TransportError extends TypeError {
   }
 }
 
-/** Statuses whose responses have no body (a `Response` refuses one). */
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 const DECODERS: Record<string, (body: Buffer, options: zlib.ZlibOptions & zlib.BrotliOptions, done: (error: Error | null, result: Buffer) => void) => void> = {
   gzip: zlib.gunzip,

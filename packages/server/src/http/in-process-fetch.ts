@@ -11,12 +11,11 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { NULL_BODY_STATUSES } from '@ovs/protocol';
 
 /** The global fetch's shape, as the openai client's `fetch` option expects it. */
 export type InProcessFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-/** Statuses whose responses have no body (a `Response` refuses one). */
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 type InjectMethod = NonNullable<InjectOptions['method']>;
 
